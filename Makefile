@@ -1,0 +1,77 @@
+# streamutils: make builds bin/, make check runs the tests twice (plain and
+# under AddressSanitizer + UndefinedBehaviorSanitizer).
+
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Werror
+LDLIBS = -lm
+BUILD ?= build
+BINDIR ?= bin
+
+TOOLS = swindow
+CORE = util num tm map rec ctl scan
+CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
+HDR = $(wildcard src/*.h)
+
+all: $(TOOLS:%=$(BINDIR)/%)
+
+$(BUILD)/%.o: src/%.c $(HDR)
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcore.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $(CORE_OBJ)
+
+$(BINDIR)/swindow: $(BUILD)/swindow.o $(BUILD)/agg.o $(BUILD)/libcore.a
+	@mkdir -p $(BINDIR)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/swindow.o $(BUILD)/agg.o \
+	    $(BUILD)/libcore.a $(LDLIBS)
+
+# The differential test of the scanner against jansson.
+$(BUILD)/scandiff: tests/scandiff.c $(BUILD)/libcore.a
+	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ tests/scandiff.c \
+	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
+
+ASAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+test: all $(BUILD)/scandiff
+	SU_BIN=$(CURDIR)/$(BINDIR) SU_BUILD=$(CURDIR)/$(BUILD) \
+	    bats tests
+
+check: deps
+	$(MAKE) test
+	$(MAKE) test BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)"
+
+deps:
+	@sh ./bootstrap
+
+# libFuzzer over the scanner, compared with jansson, for a bounded time.
+FUZZ_SECONDS ?= 60
+fuzz: src/scan.c src/scan.h fuzz/scan_fuzz.c
+	@mkdir -p $(BUILD)/fuzz-corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	    -o $(BUILD)/scan_fuzz fuzz/scan_fuzz.c src/scan.c -ljansson
+	$(BUILD)/scan_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	    $(BUILD)/fuzz-corpus fuzz/corpus
+
+demo: deps all
+	sh sample/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7
+	cp $(TOOLS:%=$(BINDIR)/%) $(DESTDIR)$(PREFIX)/bin/
+	cp $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1/
+	cp man/streamutils.7 $(DESTDIR)$(MANDIR)/man7/
+
+lint-man:
+	mandoc -Tlint -Wwarning man/*.1 man/*.7
+
+clean:
+	rm -rf build build-asan $(BINDIR)
+
+.PHONY: all test check deps fuzz demo install lint-man clean

@@ -1,0 +1,582 @@
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "map.h"
+#include "num.h"
+#include "rec.h"
+
+static const struct {
+	const char *name;
+	enum agg_func func;
+} funcs[] = {
+	{ "count", AG_COUNT }, { "sum", AG_SUM }, { "min", AG_MIN },
+	{ "max", AG_MAX }, { "avg", AG_AVG }, { "first", AG_FIRST },
+	{ "last", AG_LAST }, { "distinct", AG_DISTINCT },
+	{ "median", AG_MEDIAN }, { "stddev", AG_STDDEV }, { "var", AG_VAR },
+	{ "collect", AG_COLLECT },
+};
+
+/* "p95", "p99.9": a percentile from 0 to 100.  0 or -1. */
+static int
+parse_pct(const char *s, size_t n, double *q)
+{
+	char tmp[32], *end;
+	double p;
+
+	if (n < 2 || n >= sizeof(tmp) || s[0] != 'p' || !num_valid(s + 1,
+	    n - 1) || s[1] == '-' || memchr(s, 'e', n) || memchr(s, 'E', n))
+		return -1;
+	memcpy(tmp, s + 1, n - 1);
+	tmp[n - 1] = '\0';
+	p = strtod(tmp, &end);
+	if (p < 0 || p > 100)
+		return -1;
+	*q = p / 100;	/* numpy.percentile divides the same way */
+	return 0;
+}
+
+static int
+parse_one(const char *s, size_t n, struct agg_spec *a, char *why,
+    size_t whylen)
+{
+	const char *colon, *eq, *fend, *pend;
+	size_t i, flen;
+	struct buf name = { 0 };
+
+	memset(a, 0, sizeof(*a));
+	eq = memchr(s, '=', n);
+	pend = eq ? eq : s + n;
+	colon = memchr(s, ':', (size_t)(pend - s));
+	fend = colon ? colon : pend;
+	flen = (size_t)(fend - s);
+	for (i = 0; i < LEN(funcs); i++)
+		if (strlen(funcs[i].name) == flen &&
+		    memcmp(s, funcs[i].name, flen) == 0)
+			break;
+	if (i < LEN(funcs)) {
+		a->func = funcs[i].func;
+		a->q = 0.5;
+	} else if (parse_pct(s, flen, &a->q) == 0) {
+		a->func = AG_PCT;
+	} else {
+		snprintf(why, whylen, "unknown aggregate '%.*s'", (int)flen, s);
+		return -1;
+	}
+	if (colon) {
+		if (colon + 1 == pend) {
+			snprintf(why, whylen, "empty field in '%.*s'", (int)n, s);
+			return -1;
+		}
+		a->path = xmemdup(colon + 1, (size_t)(pend - colon - 1));
+	} else if (a->func != AG_COUNT) {
+		snprintf(why, whylen, "'%.*s' needs a field: %.*s:PATH",
+		    (int)flen, s, (int)flen, s);
+		return -1;
+	}
+	if (eq) {
+		if (eq + 1 == s + n) {
+			snprintf(why, whylen, "empty name in '%.*s'", (int)n, s);
+			return -1;
+		}
+		a->name = xmemdup(eq + 1, (size_t)(s + n - eq - 1));
+		return 0;
+	}
+	/* FUNC_PATH with every '.' as '_'; plain count is "count" */
+	buf_add(&name, s, flen);
+	if (a->path) {
+		buf_addc(&name, '_');
+		buf_adds(&name, a->path);
+	}
+	for (i = 0; i < name.len; i++)
+		if (name.p[i] == '.')
+			name.p[i] = '_';
+	a->name = xmemdup(name.p, name.len);
+	buf_free(&name);
+	return 0;
+}
+
+int
+agg_parse(const char *arg, struct agg_spec **specs, size_t *n, char *why,
+    size_t whylen)
+{
+	const char *s = arg, *comma;
+	size_t len;
+
+	do {
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		if (len == 0) {
+			snprintf(why, whylen, "empty aggregate in '%s'", arg);
+			return -1;
+		}
+		*specs = xreallocarray(*specs, *n + 1, sizeof(**specs));
+		if (parse_one(s, len, &(*specs)[*n], why, whylen) != 0)
+			return -1;
+		(*n)++;
+		s = comma + 1;
+	} while (comma);
+	return 0;
+}
+
+void
+agg_spec_free(struct agg_spec *specs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(specs[i].path);
+		free(specs[i].name);
+	}
+	free(specs);
+}
+
+/* Reads a number or a numeric string.  0, or -1 for any other value. */
+static int
+to_num(const struct jval *v, struct num *x, struct buf *scratch)
+{
+	const char *s = v->p;
+	size_t n = v->len, mark = scratch->len;
+	int r = 0;
+
+	if (v->type == J_STRING) {
+		if (v->flags & JV_ESCAPED) {
+			buf_grow(scratch, v->len);
+			n = jv_unescape(v, scratch->p + mark);
+			s = scratch->p + mark;
+		} else {
+			s++;
+			n -= 2;
+		}
+		if (!num_valid(s, n))
+			r = -1;
+	} else if (v->type != J_NUMBER) {
+		r = -1;
+	}
+	if (r == 0) {
+		x->isint = num_is_int_token(s, n) &&
+		    num_parse_int(s, n, &x->i) == 0;
+		x->d = x->isint ? (double)x->i : num_parse_double(s, n);
+	}
+	scratch->len = mark;
+	return r;
+}
+
+int
+agg_prepare(const struct agg_spec *a, const struct jval *v,
+    struct agg_in *in, struct buf *scratch, const char **why)
+{
+	memset(in, 0, sizeof(*in));
+	if (a->path == NULL) {
+		in->present = 1;
+		return 0;
+	}
+	if (v->type == J_NONE || v->type == J_NULL)
+		return 0;
+	in->present = 1;
+	switch (a->func) {
+	case AG_COUNT:
+		return 0;
+	case AG_FIRST:
+	case AG_LAST:
+	case AG_COLLECT:
+		in->off = scratch->len;
+		buf_grow(scratch, v->len);
+		in->len = jv_minify(v, scratch->p + in->off);
+		scratch->len += in->len;
+		return 0;
+	case AG_DISTINCT:
+		in->off = scratch->len;
+		jv_canonical(v, scratch);
+		in->len = scratch->len - in->off;
+		return 0;
+	default:
+		if (to_num(v, &in->num, scratch) != 0) {
+			*why = "not a number";
+			return -1;
+		}
+		return 0;
+	}
+}
+
+/* -1, 0, 1 as x is below, equal to or above y; exact for int64 pairs. */
+static int
+num_cmp(const struct num *x, const struct num *y)
+{
+	long double a, b;
+
+	if (x->isint && y->isint)
+		return (x->i > y->i) - (x->i < y->i);
+	a = x->isint ? (long double)x->i : (long double)x->d;
+	b = y->isint ? (long double)y->i : (long double)y->d;
+	return (a > b) - (a < b);
+}
+
+static void
+sum_add(union agg_state *st, const struct num *x)
+{
+	int64_t r;
+
+	if (st->sum.n == 0)
+		st->sum.isint = 1;
+	st->sum.n++;
+	if (st->sum.isint) {
+		if (x->isint && !__builtin_add_overflow(st->sum.isum, x->i, &r)) {
+			st->sum.isum = r;
+			return;
+		}
+		/* beyond int64, or a fraction: from here on a double */
+		st->sum.isint = 0;
+		st->sum.dsum = (double)((long double)st->sum.isum +
+		    (x->isint ? (long double)x->i : (long double)x->d));
+		return;
+	}
+	st->sum.dsum += x->isint ? (double)x->i : x->d;
+}
+
+static void
+text_set(union agg_state *st, const char *p, size_t len, int64_t seq)
+{
+	free(st->text.p);
+	st->text.p = xmemdup(p, len);
+	st->text.len = len;
+	st->text.seq = seq;
+}
+
+static void
+list_add(struct clist *l, const char *p, size_t len, int64_t seq)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->end = xreallocarray(l->end, l->cap, sizeof(*l->end));
+		l->seq = xreallocarray(l->seq, l->cap, sizeof(*l->seq));
+	}
+	buf_add(&l->text, p, len);
+	l->end[l->n] = l->text.len;
+	l->seq[l->n++] = seq;
+}
+
+void
+agg_add(const struct agg_spec *a, union agg_state *st,
+    const struct agg_in *in, const char *scratch, int64_t seq)
+{
+	const char *text = scratch + in->off;
+	double x, delta;
+	int created = 0;
+
+	if (!in->present)
+		return;
+	switch (a->func) {
+	case AG_COUNT:
+		st->count++;
+		break;
+	case AG_SUM:
+	case AG_AVG:
+		sum_add(st, &in->num);
+		break;
+	case AG_MIN:
+	case AG_MAX:
+		if (!st->mm.has || num_cmp(&in->num, &st->mm.v) ==
+		    (a->func == AG_MIN ? -1 : 1)) {
+			st->mm.v = in->num;
+			st->mm.has = 1;
+		}
+		break;
+	case AG_FIRST:
+		if (st->text.p == NULL)
+			text_set(st, text, in->len, seq);
+		break;
+	case AG_LAST:
+		text_set(st, text, in->len, seq);
+		break;
+	case AG_DISTINCT:
+		if (st->set == NULL)
+			st->set = xcalloc(1, sizeof(*st->set));
+		map_get(st->set, text, in->len, 1, &created);
+		break;
+	case AG_MEDIAN:
+	case AG_PCT:
+		if (st->vals.n == st->vals.cap) {
+			st->vals.cap = st->vals.cap ? st->vals.cap * 2 : 8;
+			st->vals.v = xreallocarray(st->vals.v, st->vals.cap,
+			    sizeof(double));
+		}
+		st->vals.v[st->vals.n++] = in->num.d;
+		break;
+	case AG_STDDEV:
+	case AG_VAR:
+		/* Welford: stable where sum of squares cancels */
+		x = in->num.d;
+		st->var.n++;
+		delta = x - st->var.mean;
+		st->var.mean += delta / (double)st->var.n;
+		st->var.m2 += delta * (x - st->var.mean);
+		break;
+	case AG_COLLECT:
+		if (st->list == NULL)
+			st->list = xcalloc(1, sizeof(*st->list));
+		list_add(st->list, text, in->len, seq);
+		break;
+	}
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* numpy's default ("linear") quantile of sorted v[0..n). */
+static double
+quantile(double *v, size_t n, double q)
+{
+	double idx = q * (double)(n - 1), lo = floor(idx), t = idx - lo;
+	size_t i = (size_t)lo, j = i + 1 < n ? i + 1 : i;
+	double a = v[i], b = v[j], diff = b - a;
+
+	/* numpy interpolates from the nearer end, for symmetry */
+	return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+static void
+put_double(struct buf *out, double d)
+{
+	char tmp[NUM_MAXLEN];
+
+	buf_add(out, tmp, num_fmt_double(d, tmp));
+}
+
+static void
+put_int(struct buf *out, int64_t v)
+{
+	char tmp[NUM_MAXLEN];
+
+	buf_add(out, tmp, num_fmt_int(v, tmp));
+}
+
+void
+agg_output(const struct agg_spec *a, const union agg_state *st,
+    struct buf *out)
+{
+	size_t i;
+
+	switch (a->func) {
+	case AG_COUNT:
+		put_int(out, st->count);
+		return;
+	case AG_SUM:
+		if (st->sum.n == 0)
+			buf_add(out, "null", 4);
+		else if (st->sum.isint)
+			put_int(out, st->sum.isum);
+		else
+			put_double(out, st->sum.dsum);
+		return;
+	case AG_AVG:
+		if (st->sum.n == 0)
+			buf_add(out, "null", 4);
+		else if (st->sum.isint)
+			put_double(out, (double)((long double)st->sum.isum /
+			    (long double)st->sum.n));
+		else
+			put_double(out, st->sum.dsum / (double)st->sum.n);
+		return;
+	case AG_MIN:
+	case AG_MAX:
+		if (!st->mm.has)
+			buf_add(out, "null", 4);
+		else if (st->mm.v.isint)
+			put_int(out, st->mm.v.i);
+		else
+			put_double(out, st->mm.v.d);
+		return;
+	case AG_FIRST:
+	case AG_LAST:
+		if (st->text.p == NULL)
+			buf_add(out, "null", 4);
+		else
+			buf_add(out, st->text.p, st->text.len);
+		return;
+	case AG_DISTINCT:
+		put_int(out, st->set ? (int64_t)st->set->len : 0);
+		return;
+	case AG_MEDIAN:
+	case AG_PCT:
+		if (st->vals.n == 0) {
+			buf_add(out, "null", 4);
+			return;
+		}
+		/* sorting in place is harmless: order does not matter here */
+		qsort(st->vals.v, st->vals.n, sizeof(double), cmp_double);
+		put_double(out, quantile(st->vals.v, st->vals.n, a->q));
+		return;
+	case AG_STDDEV:
+	case AG_VAR:
+		if (st->var.n < 2) {
+			buf_add(out, "null", 4);
+			return;
+		}
+		if (a->func == AG_VAR)
+			put_double(out, st->var.m2 / (double)(st->var.n - 1));
+		else
+			put_double(out, sqrt(st->var.m2 / (double)(st->var.n -
+			    1)));
+		return;
+	case AG_COLLECT:
+		buf_addc(out, '[');
+		for (i = 0; st->list && i < st->list->n; i++) {
+			size_t from = i ? st->list->end[i - 1] : 0;
+
+			if (i)
+				buf_addc(out, ',');
+			buf_add(out, st->list->text.p + from,
+			    st->list->end[i] - from);
+		}
+		buf_addc(out, ']');
+		return;
+	}
+}
+
+static void
+list_free(struct clist *l)
+{
+	if (l == NULL)
+		return;
+	buf_free(&l->text);
+	free(l->end);
+	free(l->seq);
+	free(l);
+}
+
+void
+agg_free(const struct agg_spec *a, union agg_state *st)
+{
+	switch (a->func) {
+	case AG_FIRST:
+	case AG_LAST:
+		free(st->text.p);
+		break;
+	case AG_DISTINCT:
+		if (st->set)
+			map_free(st->set, NULL);
+		free(st->set);
+		break;
+	case AG_MEDIAN:
+	case AG_PCT:
+		free(st->vals.v);
+		break;
+	case AG_COLLECT:
+		list_free(st->list);
+		break;
+	default:
+		break;
+	}
+	memset(st, 0, sizeof(*st));
+}
+
+void
+agg_merge(const struct agg_spec *a, union agg_state *dst,
+    union agg_state *src)
+{
+	struct num x;
+	double delta;
+	int64_t n;
+	size_t i, j;
+
+	switch (a->func) {
+	case AG_COUNT:
+		dst->count += src->count;
+		break;
+	case AG_SUM:
+	case AG_AVG:
+		if (src->sum.n == 0)
+			break;
+		if (dst->sum.n == 0) {
+			dst->sum = src->sum;
+			break;
+		}
+		x.isint = src->sum.isint;
+		x.i = src->sum.isum;
+		x.d = src->sum.isint ? (double)src->sum.isum : src->sum.dsum;
+		n = dst->sum.n + src->sum.n;
+		sum_add(dst, &x);
+		dst->sum.n = n;
+		break;
+	case AG_MIN:
+	case AG_MAX:
+		if (src->mm.has && (!dst->mm.has || num_cmp(&src->mm.v,
+		    &dst->mm.v) == (a->func == AG_MIN ? -1 : 1)))
+			dst->mm = src->mm;
+		break;
+	case AG_FIRST:
+	case AG_LAST:
+		if (src->text.p && (dst->text.p == NULL ||
+		    (a->func == AG_FIRST) == (src->text.seq < dst->text.seq))) {
+			free(dst->text.p);
+			dst->text = src->text;
+			src->text.p = NULL;
+		}
+		break;
+	case AG_DISTINCT:
+		for (i = 0; src->set && i < src->set->cap; i++) {
+			struct map_slot *s = &src->set->slots[i];
+
+			if (s->hash == 0)
+				continue;
+			if (dst->set == NULL)
+				dst->set = xcalloc(1, sizeof(*dst->set));
+			map_get(dst->set, s->key, s->klen, 1, NULL);
+		}
+		break;
+	case AG_MEDIAN:
+	case AG_PCT:
+		for (i = 0; i < src->vals.n; i++) {
+			struct agg_in in = { 0 };
+
+			in.present = 1;
+			in.num.d = src->vals.v[i];
+			agg_add(a, dst, &in, "", 0);
+		}
+		break;
+	case AG_STDDEV:
+	case AG_VAR:
+		/* Chan et al.: combine two Welford states */
+		if (src->var.n == 0)
+			break;
+		n = dst->var.n + src->var.n;
+		delta = src->var.mean - dst->var.mean;
+		dst->var.m2 += src->var.m2 + delta * delta *
+		    (double)dst->var.n * (double)src->var.n / (double)n;
+		dst->var.mean += delta * (double)src->var.n / (double)n;
+		dst->var.n = n;
+		break;
+	case AG_COLLECT: {
+		struct clist *l = xcalloc(1, sizeof(*l));
+		struct clist *p = dst->list, *q = src->list;
+		size_t np = p ? p->n : 0, nq = q ? q->n : 0;
+
+		/* both are in arrival order: merge them by arrival number */
+		for (i = j = 0; i < np || j < nq;) {
+			struct clist *from;
+			size_t k;
+
+			if (j >= nq || (i < np && p->seq[i] < q->seq[j]))
+				from = p, k = i++;
+			else
+				from = q, k = j++;
+			list_add(l, from->text.p + (k ? from->end[k - 1] : 0),
+			    from->end[k] - (k ? from->end[k - 1] : 0),
+			    from->seq[k]);
+		}
+		list_free(p);
+		dst->list = l;
+		break;
+	}
+	}
+	agg_free(a, src);
+}

@@ -1,0 +1,107 @@
+/* agg: swindow's aggregates, their per-window state and their output. */
+#ifndef AGG_H
+#define AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan.h"
+#include "util.h"
+
+enum agg_func { AG_COUNT, AG_SUM, AG_MIN, AG_MAX, AG_AVG, AG_FIRST, AG_LAST,
+	AG_DISTINCT, AG_MEDIAN, AG_PCT, AG_STDDEV, AG_VAR, AG_COLLECT };
+
+struct agg_spec {
+	enum agg_func func;
+	char *path;		/* NULL for a plain count of records */
+	char *name;		/* output field */
+	double q;		/* median and pNN: the quantile, 0 to 1 */
+	int field;		/* the path's slot among the extracted fields */
+};
+
+/* A number as JSON gave it: integers stay exact. */
+struct num {
+	int64_t i;
+	double d;
+	int isint;
+};
+
+/* One record's input to one aggregate, checked before any window changes. */
+struct agg_in {
+	int present;		/* a non-null value */
+	struct num num;
+	size_t off, len;	/* its text in the caller's scratch buffer */
+};
+
+union agg_state {
+	int64_t count;
+	struct {
+		int64_t n, isum;
+		double dsum;
+		int isint;	/* every value an integer, no overflow */
+	} sum;
+	struct {
+		int has;
+		struct num v;
+	} mm;
+	struct {
+		char *p;	/* NULL until a value arrives */
+		size_t len;
+		int64_t seq;	/* arrival order, so merged sessions agree */
+	} text;
+	struct {
+		double *v;
+		size_t n, cap;
+	} vals;
+	struct {
+		int64_t n;
+		double mean, m2;
+	} var;
+	struct map *set;
+	struct clist *list;
+};
+
+/* collect's values, each with its arrival number, in arrival order. */
+struct clist {
+	struct buf text;	/* the values, back to back */
+	size_t *end;		/* value i is text[end[i-1], end[i]) */
+	int64_t *seq;
+	size_t n, cap;
+};
+
+/*
+ * Parses one -a argument, FUNC[:PATH][=NAME] or a comma list of them, and
+ * appends to *specs.  Returns 0, or -1 with a reason in why.
+ */
+int agg_parse(const char *arg, struct agg_spec **specs, size_t *n,
+    char *why, size_t whylen);
+
+void agg_spec_free(struct agg_spec *specs, size_t n);
+
+/*
+ * Checks and converts v, the value at a->path, for a->func.  Text for
+ * first, last, distinct and collect goes to scratch.  Returns 0, or -1
+ * with *why set when the value has the wrong type.
+ */
+int agg_prepare(const struct agg_spec *a, const struct jval *v,
+    struct agg_in *in, struct buf *scratch, const char **why);
+
+/*
+ * Adds one record's prepared input to the state (zeroed when new); seq is
+ * the record's arrival number, which first, last and collect keep.
+ */
+void agg_add(const struct agg_spec *a, union agg_state *st,
+    const struct agg_in *in, const char *scratch, int64_t seq);
+
+/* Appends the aggregate's JSON value to out. */
+void agg_output(const struct agg_spec *a, const union agg_state *st,
+    struct buf *out);
+
+/* Frees what the state holds (not the state itself). */
+void agg_free(const struct agg_spec *a, union agg_state *st);
+
+/* Merges src into dst (session windows joining); src is left empty. */
+void agg_merge(const struct agg_spec *a, union agg_state *dst,
+    union agg_state *src);
+
+#endif

@@ -1,0 +1,37 @@
+/* map: an open-addressing hash table from byte strings to pointers. */
+#ifndef MAP_H
+#define MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct map_slot {
+	uint64_t hash;		/* 0 marks an empty slot */
+	char *key;		/* owned by the map */
+	size_t klen;
+	void *val;
+};
+
+struct map {
+	struct map_slot *slots;
+	size_t cap, len;
+};
+
+/* A 64-bit hash of p[0..n), the same on every run and machine. */
+uint64_t hash_bytes(const void *p, size_t n);
+
+/*
+ * Finds key; when absent and create is set, adds it with a NULL value and
+ * sets *created.  Returns the value's address, or NULL when absent.  The
+ * address stays valid until the next insertion or deletion.
+ */
+void **map_get(struct map *m, const void *key, size_t klen, int create,
+    int *created);
+
+/* Removes key if present. */
+void map_del(struct map *m, const void *key, size_t klen);
+
+/* Frees the table and its keys; freeval (may be NULL) frees each value. */
+void map_free(struct map *m, void (*freeval)(void *));
+
+#endif

@@ -1,0 +1,69 @@
+/* rec: reading NDJSON lines from stdin or FILE operands, and bad records. */
+#ifndef REC_H
+#define REC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scan.h"
+#include "util.h"
+
+struct input {
+	char **files;		/* FILE operands; none means stdin */
+	int nfiles, next;
+	int fd;			/* -1 before the first file is opened */
+	int regular;		/* reads from a regular file never block */
+	const char *name;	/* current file, for messages; NULL for stdin */
+	char *buf;
+	size_t cap, start, end;
+	int eof;		/* the current file has no more bytes */
+	int64_t lineno;		/* physical line number in the current file */
+};
+
+/* Prepares to read the operands in order ("-" is stdin). */
+void in_init(struct input *in, char **files, int nfiles);
+
+/*
+ * Reads the next line that is not blank into *line (newline and a trailing
+ * CR removed; valid until the next call).  Before it would block it flushes
+ * every output stream, so live pipelines see results at once.  deadline is
+ * a tm_mono() instant, or -1 to wait as long as it takes.  Returns 1 for a
+ * line, 0 at the end of all input, -1 when the deadline came first.  An
+ * unreadable file ends the tool with a message.
+ */
+int in_line(struct input *in, char **line, size_t *len, int64_t deadline);
+
+/* Frees the buffer and closes the current file. */
+void in_free(struct input *in);
+
+/*
+ * Appends v's text in the one form that equal values share: numbers by
+ * value (1, 1.0 and 1e0 are "1"), strings with the fewest escapes, arrays
+ * and objects without white space; absent becomes null.  Keys and distinct
+ * compare values this way.
+ */
+void jv_canonical(const struct jval *v, struct buf *out);
+
+/* What to do with a bad record: --skip-bad, --dead-letter FILE, or stop. */
+struct badpolicy {
+	int skip;
+	FILE *dead;
+	int64_t skipped;
+};
+
+/* Opens the dead-letter file for appending; ends the tool if it cannot. */
+void bad_deadletter(struct badpolicy *bp, const char *path);
+
+/*
+ * Deals with the bad record line[0..len) read from in: ends the tool with
+ * "prog: [file: ]line N: why" and exit 1, or counts and skips it, or
+ * appends {"line":N,"error":why,"raw":line} to the dead-letter file.
+ */
+void bad_record(struct badpolicy *bp, const struct input *in,
+    const char *line, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* At exit: reports skipped records on stderr and closes the file. */
+void bad_finish(struct badpolicy *bp);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * scan: one validating pass over an NDJSON line that finds only the fields a
+ * tool asked for.  It accepts exactly what jansson's json_loadb(s, n, 0)
+ * accepts and whose top level is an object; tests/scandiff checks that.
+ */
+#ifndef SCAN_H
+#define SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum jtype { J_NONE = 0, J_NULL, J_FALSE, J_TRUE, J_NUMBER, J_STRING,
+	J_OBJECT, J_ARRAY };
+
+#define JV_ESCAPED 1	/* string: its text holds a backslash escape */
+#define JV_INT     2	/* number: integer token (no . e E), fits int64 */
+
+/* A value found in the line, by position: it points into the caller's line. */
+struct jval {
+	const char *p;		/* first byte of the text; strings keep quotes */
+	size_t len;
+	unsigned char type;	/* enum jtype; J_NONE when the path is absent */
+	unsigned char flags;
+};
+
+struct scan_error {
+	size_t pos;		/* byte offset of the fault in the line */
+	char text[96];
+};
+
+struct scan_paths;
+
+/*
+ * Compiles n dotted paths ("a.b.c" walks nested objects).  scan_object then
+ * fills out[i] for paths[i].  Returns NULL only when out of memory.
+ */
+struct scan_paths *scan_compile(const char *const *paths, size_t n);
+void scan_free(struct scan_paths *ps);
+
+/*
+ * Validates s[0..n) as one JSON object, as jansson would, and sets out[i]
+ * for every compiled path (J_NONE when absent; the last of duplicate keys
+ * wins, as in jansson).  Returns 0, or -1 with *e set: "not an object" when
+ * the line is valid JSON of another type, else why it is invalid.
+ */
+int scan_object(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e);
+
+/*
+ * Decodes the string value v (escapes resolved, UTF-8 out) into dst, which
+ * must hold v->len bytes.  Returns the decoded length.
+ */
+size_t jv_unescape(const struct jval *v, char *dst);
+
+/*
+ * Writes v's text without the white space outside strings into dst, which
+ * must hold v->len bytes.  Returns the length written.
+ */
+size_t jv_minify(const struct jval *v, char *dst);
+
+#endif

@@ -1,0 +1,1141 @@
+/*
+ * swindow: windowed aggregation over NDJSON events, with event time,
+ * watermarks and allowed lateness as in Apache Flink.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "ctl.h"
+#include "map.h"
+#include "num.h"
+#include "rec.h"
+#include "scan.h"
+#include "tm.h"
+#include "util.h"
+
+enum kind { TUMBLE, HOP, SESSION, COUNT };
+
+/*
+ * One window of one key.  For count windows start is the window_index.
+ * It lives in the pool; the timer heap refers to it by slot and
+ * generation, so a window that moved (a session that grew) or died leaves
+ * only stale entries behind.
+ */
+struct win {
+	int64_t start, end;
+	char *key;		/* canonical key text: a value, or an array */
+	size_t klen;
+	int revision;		/* firings so far */
+	int pending;		/* changed since it last fired */
+	int early;		/* changed since the last early result */
+	int64_t count;		/* records in it (count windows fire on it) */
+	union agg_state agg[];
+};
+
+struct slot {
+	struct win *w;
+	uint32_t gen;
+};
+
+enum { EV_FIRE, EV_PURGE };
+
+struct event {
+	int64_t t;
+	uint32_t slot, gen;
+	int kind;
+};
+
+/* Per key: its sessions, or its count-window position. */
+struct keystate {
+	uint32_t *slots;
+	size_t n, cap;
+	int64_t next_index;	/* count windows: the next window_index */
+};
+
+static struct {
+	enum kind kind;
+	int64_t size, step, offset, gap, count_n;
+	int64_t lateness, maxdelay, emit_every;
+	int has_lateness, has_maxdelay, proctime;
+	enum tm_unit time_out;
+	struct tm_opts topts;
+
+	const char *tpath;
+	char **keys;
+	size_t nkeys;
+	struct agg_spec *aggs;
+	size_t naggs;
+
+	const char **paths;	/* every field the scanner extracts */
+	size_t npaths;
+	int tfield;		/* slot of the time path, or -1 */
+	int *kfield;
+	struct scan_paths *scan;
+	struct jval *vals;
+	struct agg_in *ins;
+	struct buf scratch, keybuf, mapkey, out;
+	char **keyprefix;	/* ,"name": per key and per aggregate */
+	char **aggprefix;
+
+	struct slot *pool;
+	uint32_t npool, poolcap, *freeslots, nfree;
+	struct event *heap;
+	size_t nheap, heapcap;
+	struct map wins;	/* tumble and hop: start + key -> slot */
+	struct map keyst;	/* session and count: key -> struct keystate */
+
+	int64_t wm;		/* the watermark; INT64_MIN before any */
+	int64_t maxts;
+	int64_t seq;		/* arrival number of the current record */
+	int64_t late;
+	int saw_watermark;
+	FILE *latefile;
+	struct badpolicy bad;
+	struct input in;
+
+	uint32_t *batch;	/* windows to fire together */
+	size_t nbatch, batchcap;
+} S;
+
+static _Noreturn void
+usage(void)
+{
+	fputs("usage: swindow [-t PATH] [-k KEYS] WINDOW -a AGG... [options] "
+	    "[FILE...]\n"
+	    "WINDOW: --tumble SIZE [--offset OFF] | --hop SIZE --every STEP "
+	    "[--offset OFF]\n"
+	    "        | --session GAP | --count N\n"
+	    "AGG:    FUNC[:PATH][=NAME]; FUNC is count sum min max avg first "
+	    "last distinct\n"
+	    "        median pNN stddev var collect\n"
+	    "options: -d DELAY  -L LATENESS  --late FILE  --emit-every DUR  "
+	    "--processing-time\n"
+	    "         --time-unit U  --time-format FMT  --time-out U  "
+	    "--skip-bad  --dead-letter FILE\n", stdout);
+	finish(0);
+}
+
+/* ---- the pool of windows and the timer heap ---- */
+
+static uint32_t
+win_new(int64_t start, int64_t end, const char *key, size_t klen)
+{
+	struct win *w = xcalloc(1, sizeof(*w) + S.naggs * sizeof(w->agg[0]));
+	uint32_t s;
+
+	w->start = start;
+	w->end = end;
+	w->key = xmemdup(key, klen);
+	w->klen = klen;
+	if (S.nfree) {
+		s = S.freeslots[--S.nfree];
+	} else {
+		if (S.npool == S.poolcap) {
+			S.poolcap = S.poolcap ? S.poolcap * 2 : 1024;
+			S.pool = xreallocarray(S.pool, S.poolcap,
+			    sizeof(*S.pool));
+			S.freeslots = xreallocarray(S.freeslots, S.poolcap,
+			    sizeof(*S.freeslots));
+		}
+		s = S.npool++;
+		S.pool[s].gen = 0;
+	}
+	S.pool[s].w = w;
+	return s;
+}
+
+static void
+win_free(uint32_t s)
+{
+	struct win *w = S.pool[s].w;
+	size_t i;
+
+	for (i = 0; i < S.naggs; i++)
+		agg_free(&S.aggs[i], &w->agg[i]);
+	free(w->key);
+	free(w);
+	S.pool[s].w = NULL;
+	S.pool[s].gen++;
+	S.freeslots[S.nfree++] = s;
+}
+
+static int
+ev_less(const struct event *a, const struct event *b)
+{
+	return a->t < b->t || (a->t == b->t && a->kind < b->kind);
+}
+
+static void
+heap_push(int64_t t, uint32_t s, int kind)
+{
+	struct event e = { t, s, S.pool[s].gen, kind };
+	size_t i, parent;
+
+	if (S.nheap == S.heapcap) {
+		S.heapcap = S.heapcap ? S.heapcap * 2 : 1024;
+		S.heap = xreallocarray(S.heap, S.heapcap, sizeof(*S.heap));
+	}
+	for (i = S.nheap++; i > 0; i = parent) {
+		parent = (i - 1) / 2;
+		if (!ev_less(&e, &S.heap[parent]))
+			break;
+		S.heap[i] = S.heap[parent];
+	}
+	S.heap[i] = e;
+}
+
+static struct event
+heap_pop(void)
+{
+	struct event top = S.heap[0], last = S.heap[--S.nheap];
+	size_t i = 0, c;
+
+	for (; (c = 2 * i + 1) < S.nheap; i = c) {
+		if (c + 1 < S.nheap && ev_less(&S.heap[c + 1], &S.heap[c]))
+			c++;
+		if (!ev_less(&S.heap[c], &last))
+			break;
+		S.heap[i] = S.heap[c];
+	}
+	if (S.nheap)
+		S.heap[i] = last;
+	return top;
+}
+
+/* Drops stale events so the top is live; returns 0 when none is. */
+static int
+heap_top(struct event *e)
+{
+	while (S.nheap) {
+		*e = S.heap[0];
+		if (S.pool[e->slot].w && S.pool[e->slot].gen == e->gen)
+			return 1;
+		heap_pop();
+	}
+	return 0;
+}
+
+/* Plans a window's firing at its end and its removal at end + lateness. */
+static void
+win_schedule(uint32_t s)
+{
+	struct win *w = S.pool[s].w;
+	int64_t purge;
+
+	heap_push(w->end, s, EV_FIRE);
+	if (__builtin_add_overflow(w->end, S.lateness, &purge))
+		purge = INT64_MAX;
+	heap_push(purge, s, EV_PURGE);
+}
+
+/* ---- output ---- */
+
+/* Appends the i-th top-level element of a canonical key array. */
+static void
+key_part(const char *k, size_t n, size_t want, struct buf *out)
+{
+	size_t i, from = 1, idx = 0;
+	int depth = 0, instr = 0;
+
+	for (i = 1; i < n - 1; i++) {
+		char c = k[i];
+
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+			continue;
+		}
+		if (c == '"')
+			instr = 1;
+		else if (c == '[' || c == '{')
+			depth++;
+		else if (c == ']' || c == '}')
+			depth--;
+		else if (c == ',' && depth == 0) {
+			if (idx == want)
+				break;
+			idx++;
+			from = i + 1;
+		}
+	}
+	buf_add(out, k + from, i - from);
+}
+
+static void
+put_time(struct buf *o, int64_t t)
+{
+	char tmp[TM_MAXLEN];
+	size_t n;
+
+	if (S.time_out == TU_AUTO) {
+		buf_addc(o, '"');
+		n = tm_format(t, TU_AUTO, tmp);
+		buf_add(o, tmp, n);
+		buf_addc(o, '"');
+	} else {
+		buf_add(o, tmp, tm_format(t, S.time_out, tmp));
+	}
+}
+
+/* Writes one result record; final is -1 when --emit-every is off. */
+static void
+emit(struct win *w, int revision, int final)
+{
+	struct buf *o = &S.out;
+	char tmp[NUM_MAXLEN];
+	size_t i;
+
+	o->len = 0;
+	if (S.kind == COUNT) {
+		buf_adds(o, "{\"window_index\":");
+		buf_add(o, tmp, num_fmt_int(w->start, tmp));
+	} else {
+		buf_adds(o, "{\"window_start\":");
+		put_time(o, w->start);
+		buf_adds(o, ",\"window_end\":");
+		put_time(o, w->end);
+	}
+	for (i = 0; i < S.nkeys; i++) {
+		buf_adds(o, S.keyprefix[i]);
+		if (S.nkeys == 1)
+			buf_add(o, w->key, w->klen);
+		else
+			key_part(w->key, w->klen, i, o);
+	}
+	for (i = 0; i < S.naggs; i++) {
+		buf_adds(o, S.aggprefix[i]);
+		agg_output(&S.aggs[i], &w->agg[i], o);
+	}
+	if (S.has_lateness) {
+		buf_adds(o, ",\"revision\":");
+		buf_add(o, tmp, num_fmt_int(revision, tmp));
+	}
+	if (final >= 0)
+		buf_adds(o, final ? ",\"final\":true" : ",\"final\":false");
+	buf_add(o, "}\n", 2);
+	out_write(o->p, o->len);
+}
+
+static int
+cmp_fire(const void *a, const void *b)
+{
+	const struct win *x = S.pool[*(const uint32_t *)a].w;
+	const struct win *y = S.pool[*(const uint32_t *)b].w;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if ((c = memcmp(x->key, y->key, n)) != 0)
+		return c;
+	return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+static void
+batch_add(uint32_t s)
+{
+	if (S.nbatch == S.batchcap) {
+		S.batchcap = S.batchcap ? S.batchcap * 2 : 64;
+		S.batch = xreallocarray(S.batch, S.batchcap, sizeof(*S.batch));
+	}
+	S.batch[S.nbatch++] = s;
+}
+
+/* Fires the batched windows in SPEC order: end, start, key. */
+static void
+fire_batch(void)
+{
+	size_t i;
+
+	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
+	for (i = 0; i < S.nbatch; i++) {
+		struct win *w = S.pool[S.batch[i]].w;
+
+		w->revision++;
+		w->pending = w->early = 0;
+		emit(w, w->revision, S.emit_every ? 1 : -1);
+	}
+	S.nbatch = 0;
+}
+
+/* ---- window bookkeeping ---- */
+
+static struct keystate *
+keystate(const char *key, size_t klen, int create)
+{
+	void **v = map_get(&S.keyst, key, klen, create, NULL);
+
+	if (v == NULL)
+		return NULL;
+	if (*v == NULL)
+		*v = xcalloc(1, sizeof(struct keystate));
+	return *v;
+}
+
+static void
+ks_add(struct keystate *ks, uint32_t s)
+{
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 2;
+		ks->slots = xreallocarray(ks->slots, ks->cap,
+		    sizeof(*ks->slots));
+	}
+	ks->slots[ks->n++] = s;
+}
+
+static void
+ks_free(void *p)
+{
+	struct keystate *ks = p;
+
+	free(ks->slots);
+	free(ks);
+}
+
+/* Forgets a window: its index entry, then the window itself. */
+static void
+win_remove(uint32_t s)
+{
+	struct win *w = S.pool[s].w;
+	struct keystate *ks;
+	size_t i;
+
+	if (S.kind == TUMBLE || S.kind == HOP) {
+		S.mapkey.len = 0;
+		buf_add(&S.mapkey, &w->start, sizeof(w->start));
+		buf_add(&S.mapkey, w->key, w->klen);
+		map_del(&S.wins, S.mapkey.p, S.mapkey.len);
+	} else if (S.kind == SESSION &&
+	    (ks = keystate(w->key, w->klen, 0)) != NULL) {
+		for (i = 0; i < ks->n; i++)
+			if (ks->slots[i] == s)
+				ks->slots[i] = ks->slots[--ks->n];
+		if (ks->n == 0) {
+			ks_free(ks);
+			map_del(&S.keyst, w->key, w->klen);
+		}
+	}
+	win_free(s);
+}
+
+/* Adds the current record's prepared inputs to window s. */
+static void
+win_add(uint32_t s)
+{
+	struct win *w = S.pool[s].w;
+	size_t i;
+
+	for (i = 0; i < S.naggs; i++)
+		agg_add(&S.aggs[i], &w->agg[i], &S.ins[i], S.scratch.p, S.seq);
+	w->count++;
+	w->pending = w->early = 1;
+}
+
+/* A window that the watermark already passed fires again at once. */
+static void
+joined(uint32_t s)
+{
+	win_add(s);
+	if (S.wm >= S.pool[s].w->end)
+		batch_add(s);
+}
+
+/* Is [.., end) too old to keep: the watermark passed end + lateness? */
+static int
+is_late(int64_t end)
+{
+	int64_t limit;
+
+	if (S.proctime || S.wm == INT64_MIN)
+		return 0;
+	if (__builtin_add_overflow(end, S.lateness, &limit))
+		return 0;
+	return S.wm >= limit;
+}
+
+/* Puts the record into the fixed window [start, end); 1 if it joined. */
+static int
+join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
+{
+	void **v;
+	int created = 0;
+	uint32_t s;
+
+	if (is_late(end))
+		return 0;
+	S.mapkey.len = 0;
+	buf_add(&S.mapkey, &start, sizeof(start));
+	buf_add(&S.mapkey, key, klen);
+	v = map_get(&S.wins, S.mapkey.p, S.mapkey.len, 1, &created);
+	if (created) {
+		s = win_new(start, end, key, klen);
+		*v = (void *)(uintptr_t)s;
+		win_schedule(s);
+	} else {
+		s = (uint32_t)(uintptr_t)*v;
+	}
+	joined(s);
+	return 1;
+}
+
+/*
+ * Puts the record at t into its key's sessions: every session it touches
+ * merges with it into one (Flink's merging windows); its revision goes on
+ * from the highest of the merged.  1 if it joined.
+ */
+static int
+join_session(int64_t t, const char *key, size_t klen)
+{
+	struct keystate *ks = keystate(key, klen, 0);
+	int64_t start = t, end;
+	uint32_t keep = UINT32_MAX, s;
+	size_t i;
+
+	if (__builtin_add_overflow(t, S.gap, &end))
+		end = INT64_MAX;
+	for (i = 0; ks && i < ks->n; i++) {
+		struct win *w = S.pool[ks->slots[i]].w;
+
+		if (w->start <= end && start <= w->end) {
+			if (keep == UINT32_MAX || w->start < S.pool[keep].w->start)
+				keep = ks->slots[i];
+		}
+	}
+	if (keep == UINT32_MAX) {
+		if (is_late(end))
+			return 0;
+		if (ks == NULL)
+			ks = keystate(key, klen, 1);
+		s = win_new(start, end, key, klen);
+		ks_add(ks, s);
+		win_schedule(s);
+		joined(s);
+		return 1;
+	}
+	/* grow the kept session over the record and every session it meets,
+	 * repeating since a grown session may reach one more */
+	for (;;) {
+		struct win *k = S.pool[keep].w;
+		int merged = 0;
+
+		if (start < k->start)
+			k->start = start;
+		if (end > k->end)
+			k->end = end;
+		for (i = 0; i < ks->n; i++) {
+			struct win *w;
+			size_t a;
+
+			s = ks->slots[i];
+			w = S.pool[s].w;
+			if (s == keep || w->start > k->end || k->start > w->end)
+				continue;
+			if (w->start < k->start)
+				k->start = w->start;
+			if (w->end > k->end)
+				k->end = w->end;
+			for (a = 0; a < S.naggs; a++)
+				agg_merge(&S.aggs[a], &k->agg[a], &w->agg[a]);
+			if (w->revision > k->revision)
+				k->revision = w->revision;
+			k->count += w->count;
+			win_remove(s);
+			merged = 1;
+			break;
+		}
+		if (!merged)
+			break;
+	}
+	S.pool[keep].gen++;	/* its old firing times are void */
+	win_schedule(keep);
+	joined(keep);
+	return 1;
+}
+
+/* Count windows: the Nth record of a key fires its window at once. */
+static void
+join_count(const char *key, size_t klen)
+{
+	struct keystate *ks = keystate(key, klen, 1);
+	uint32_t s;
+
+	if (ks->n == 0) {
+		s = win_new(ks->next_index, ks->next_index, key, klen);
+		ks_add(ks, s);
+	}
+	s = ks->slots[0];
+	win_add(s);
+	if (S.pool[s].w->count == S.count_n) {
+		batch_add(s);
+		fire_batch();
+		ks->n = 0;
+		ks->next_index++;
+		win_free(s);
+	}
+}
+
+/* Moves the watermark to w and fires and removes what it passed. */
+static void
+advance(int64_t w)
+{
+	struct event e;
+	uint32_t *purge = NULL;
+	size_t npurge = 0, cap = 0, i;
+
+	if (w <= S.wm)
+		return;
+	S.wm = w;
+	while (heap_top(&e) && e.t <= w) {
+		heap_pop();
+		if (e.kind == EV_FIRE) {
+			if (S.pool[e.slot].w->pending)
+				batch_add(e.slot);
+			continue;
+		}
+		if (npurge == cap) {
+			cap = cap ? cap * 2 : 64;
+			purge = xreallocarray(purge, cap, sizeof(*purge));
+		}
+		purge[npurge++] = e.slot;
+	}
+	fire_batch();
+	for (i = 0; i < npurge; i++)
+		win_remove(purge[i]);
+	free(purge);
+}
+
+/* --emit-every: early results of the windows that changed, not final. */
+static void
+emit_early(void)
+{
+	uint32_t s;
+
+	for (s = 0; s < S.npool; s++) {
+		struct win *w = S.pool[s].w;
+
+		if (w && w->early && w->revision == 0)
+			batch_add(s);
+	}
+	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
+	for (s = 0; s < S.nbatch; s++) {
+		struct win *w = S.pool[S.batch[s]].w;
+
+		w->early = 0;
+		emit(w, w->revision + 1, 0);
+	}
+	S.nbatch = 0;
+}
+
+/* End of input: every window with unfired changes fires. */
+static void
+fire_all(void)
+{
+	uint32_t s;
+
+	for (s = 0; s < S.npool; s++)
+		if (S.pool[s].w && S.pool[s].w->pending)
+			batch_add(s);
+	fire_batch();
+}
+
+/* ---- records ---- */
+
+static void
+build_key(void)
+{
+	size_t i;
+
+	S.keybuf.len = 0;
+	if (S.nkeys == 1) {
+		jv_canonical(&S.vals[S.kfield[0]], &S.keybuf);
+		return;
+	}
+	buf_addc(&S.keybuf, '[');
+	for (i = 0; i < S.nkeys; i++) {
+		if (i)
+			buf_addc(&S.keybuf, ',');
+		jv_canonical(&S.vals[S.kfield[i]], &S.keybuf);
+	}
+	buf_addc(&S.keybuf, ']');
+}
+
+static void
+late_record(const char *line, size_t len)
+{
+	S.late++;
+	if (S.latefile && (fwrite(line, 1, len, S.latefile) != len ||
+	    putc('\n', S.latefile) == EOF))
+		die(1, "late file: %s", strerror(errno));
+}
+
+/* Quotes at most 40 bytes of a value for a message. */
+static const char *
+excerpt(const struct jval *v)
+{
+	static char tmp[64];
+	int n = v->len > 40 ? 40 : (int)v->len;
+
+	snprintf(tmp, sizeof(tmp), "%.*s%s", n, v->p, v->len > 40 ? "..." :
+	    "");
+	return tmp;
+}
+
+/* Can the windows around t be computed without overflow? */
+static int
+fits(int64_t t)
+{
+	int64_t x;
+
+	return !__builtin_sub_overflow(t, S.offset, &x) &&
+	    !__builtin_sub_overflow(x, S.size + S.step, &x) &&
+	    !__builtin_add_overflow(t, S.size + S.step, &x) &&
+	    !__builtin_add_overflow(x, S.offset < 0 ? -S.offset : S.offset, &x);
+}
+
+static void
+on_data(const char *line, size_t len)
+{
+	struct scan_error e;
+	const char *why;
+	int64_t t = 0, start, end, last;
+	size_t i;
+	int any;
+
+	if (scan_object(S.scan, line, len, S.vals, &e) != 0) {
+		bad_record(&S.bad, &S.in, line, len, "%s%s at byte %zu",
+		    strcmp(e.text, "not an object") ? "invalid JSON: " : "",
+		    e.text, e.pos + 1);
+		return;
+	}
+	if (S.tfield >= 0 && tm_from_jval(&S.vals[S.tfield], &S.topts, &t,
+	    &why) != 0) {
+		if (S.vals[S.tfield].type == J_NONE)
+			bad_record(&S.bad, &S.in, line, len, "%s field \"%s\"",
+			    why, S.tpath);
+		else
+			bad_record(&S.bad, &S.in, line, len, "%s %s", why,
+			    excerpt(&S.vals[S.tfield]));
+		return;
+	}
+	S.scratch.len = 0;
+	for (i = 0; i < S.naggs; i++) {
+		const struct agg_spec *a = &S.aggs[i];
+		const struct jval *v = a->path ? &S.vals[a->field] : NULL;
+
+		if (agg_prepare(a, v, &S.ins[i], &S.scratch, &why) != 0) {
+			bad_record(&S.bad, &S.in, line, len, "%s: %s %s",
+			    a->name, why, excerpt(v));
+			return;
+		}
+	}
+	build_key();
+	S.seq++;
+	if (S.proctime) {
+		t = tm_now();
+		advance(t);
+	}
+	if ((S.kind == TUMBLE || S.kind == HOP) && !fits(t)) {
+		bad_record(&S.bad, &S.in, line, len, "time %s too near the "
+		    "end of the time range for this window", excerpt(
+		    &S.vals[S.tfield]));
+		return;
+	}
+	switch (S.kind) {
+	case TUMBLE:
+		start = tm_floordiv(t - S.offset, S.size) * S.size + S.offset;
+		if (!join_fixed(start, start + S.size, S.keybuf.p,
+		    S.keybuf.len))
+			late_record(line, len);
+		break;
+	case HOP:
+		last = tm_floordiv(t - S.offset, S.step) * S.step + S.offset;
+		any = 0;
+		for (start = last; start > t - S.size; start -= S.step) {
+			end = start + S.size;
+			any |= join_fixed(start, end, S.keybuf.p, S.keybuf.len);
+		}
+		if (!any && last + S.size > t)
+			late_record(line, len);
+		break;
+	case SESSION:
+		if (!join_session(t, S.keybuf.p, S.keybuf.len))
+			late_record(line, len);
+		break;
+	case COUNT:
+		join_count(S.keybuf.p, S.keybuf.len);
+		break;
+	}
+	fire_batch();
+	if (S.has_maxdelay && S.kind != COUNT) {
+		if (t > S.maxts)
+			S.maxts = t;
+		advance(S.maxts - S.maxdelay);
+	}
+}
+
+static void
+on_control(enum ctl_kind k, const char *line, size_t len)
+{
+	const char *why;
+	int64_t w;
+
+	if (k == CTL_WATERMARK && !S.proctime && S.kind != COUNT) {
+		if (S.has_maxdelay)
+			die(1, "%s%sline %lld: $watermark record in the input, "
+			    "but -d makes the watermark here", S.in.name ?
+			    S.in.name : "", S.in.name ? ": " : "",
+			    (long long)S.in.lineno);
+		if (ctl_watermark(line, len, S.topts.unit, &w, &why) != 0) {
+			bad_record(&S.bad, &S.in, line, len, "%s", why);
+			return;
+		}
+		advance(w);
+	}
+	out_write(line, len);
+	out_write("\n", 1);
+}
+
+/* ---- set-up ---- */
+
+static int
+add_path(const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < S.npaths; i++)
+		if (strcmp(S.paths[i], p) == 0)
+			return (int)i;
+	S.paths = xreallocarray(S.paths, S.npaths + 1, sizeof(*S.paths));
+	S.paths[S.npaths] = p;
+	return (int)S.npaths++;
+}
+
+static char *
+field_prefix(const char *name)
+{
+	struct buf b = { 0 };
+	char *s;
+
+	buf_addc(&b, ',');
+	buf_jstr(&b, name, strlen(name));
+	buf_addc(&b, ':');
+	s = xmemdup(b.p, b.len);
+	buf_free(&b);
+	return s;
+}
+
+static int64_t
+need_dur(const char *opt, const char *arg, int allow_zero)
+{
+	int64_t v;
+
+	if (dur_parse(arg, &v) != 0 || (!allow_zero && v == 0))
+		usage_error("%s: bad duration '%s'", opt, arg);
+	return v;
+}
+
+static void
+split_keys(const char *arg)
+{
+	char *copy = xstrdup(arg), *p, *save = NULL;
+
+	for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		S.keys = xreallocarray(S.keys, S.nkeys + 1, sizeof(*S.keys));
+		S.keys[S.nkeys++] = xstrdup(p);
+	}
+	free(copy);
+	if (S.nkeys == 0)
+		usage_error("-k: no key given");
+}
+
+static void
+setup(void)
+{
+	const char *dummy[1] = { "" };
+	size_t i;
+
+	S.tfield = -1;
+	if (S.kind != COUNT && !S.proctime)
+		S.tfield = add_path(S.tpath);
+	S.kfield = xcalloc(S.nkeys + 1, sizeof(*S.kfield));
+	for (i = 0; i < S.nkeys; i++)
+		S.kfield[i] = add_path(S.keys[i]);
+	for (i = 0; i < S.naggs; i++)
+		if (S.aggs[i].path)
+			S.aggs[i].field = add_path(S.aggs[i].path);
+	S.scan = scan_compile(S.npaths ? S.paths : dummy, S.npaths);
+	if (S.scan == NULL)
+		die(1, "out of memory");
+	S.vals = xcalloc(S.npaths + 1, sizeof(*S.vals));
+	S.ins = xcalloc(S.naggs, sizeof(*S.ins));
+	S.keyprefix = xcalloc(S.nkeys + 1, sizeof(char *));
+	for (i = 0; i < S.nkeys; i++)
+		S.keyprefix[i] = field_prefix(S.keys[i]);
+	S.aggprefix = xcalloc(S.naggs, sizeof(char *));
+	for (i = 0; i < S.naggs; i++)
+		S.aggprefix[i] = field_prefix(S.aggs[i].name);
+	if (S.nkeys == 0) {
+		/* no -k: every record has the one key null, never printed */
+		S.kfield[0] = -1;
+	}
+	S.wm = INT64_MIN;
+	S.maxts = INT64_MIN;
+}
+
+static void
+cleanup(void)
+{
+	uint32_t s;
+	size_t i;
+
+	for (s = 0; s < S.npool; s++)
+		if (S.pool[s].w)
+			win_free(s);
+	map_free(&S.wins, NULL);
+	map_free(&S.keyst, ks_free);
+	free(S.pool);
+	free(S.freeslots);
+	free(S.heap);
+	free(S.batch);
+	scan_free(S.scan);
+	free(S.vals);
+	free(S.ins);
+	free(S.kfield);
+	free(S.paths);
+	for (i = 0; i < S.nkeys; i++) {
+		free(S.keys[i]);
+		free(S.keyprefix[i]);
+	}
+	free(S.keys);
+	free(S.keyprefix);
+	for (i = 0; i < S.naggs; i++)
+		free(S.aggprefix[i]);
+	free(S.aggprefix);
+	agg_spec_free(S.aggs, S.naggs);
+	buf_free(&S.scratch);
+	buf_free(&S.keybuf);
+	buf_free(&S.mapkey);
+	buf_free(&S.out);
+	in_free(&S.in);
+}
+
+/* The next instant a timer wants the loop awake, as tm_mono(); or -1. */
+static int64_t
+next_deadline(int64_t next_early)
+{
+	struct event e;
+	int64_t d = next_early;
+
+	if (S.proctime && heap_top(&e)) {
+		int64_t at = tm_mono() + (e.t - tm_now());
+
+		if (d < 0 || at < d)
+			d = at;
+	}
+	return d;
+}
+
+enum {
+	OPT_COUNT = 256, OPT_DEADLETTER, OPT_EMIT, OPT_EVERY, OPT_HOP,
+	OPT_LATE, OPT_OFFSET, OPT_PROCTIME, OPT_SESSION, OPT_SKIPBAD,
+	OPT_TFORMAT, OPT_TOUT, OPT_TUNIT, OPT_TUMBLE, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "aggregate", required_argument, NULL, 'a' },
+	{ "allowed-lateness", required_argument, NULL, 'L' },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "dead-letter", required_argument, NULL, OPT_DEADLETTER },
+	{ "emit-every", required_argument, NULL, OPT_EMIT },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "hop", required_argument, NULL, OPT_HOP },
+	{ "key", required_argument, NULL, 'k' },
+	{ "late", required_argument, NULL, OPT_LATE },
+	{ "max-delay", required_argument, NULL, 'd' },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "processing-time", no_argument, NULL, OPT_PROCTIME },
+	{ "session", required_argument, NULL, OPT_SESSION },
+	{ "skip-bad", no_argument, NULL, OPT_SKIPBAD },
+	{ "time", required_argument, NULL, 't' },
+	{ "time-format", required_argument, NULL, OPT_TFORMAT },
+	{ "time-out", required_argument, NULL, OPT_TOUT },
+	{ "time-unit", required_argument, NULL, OPT_TUNIT },
+	{ "tumble", required_argument, NULL, OPT_TUMBLE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+set_kind(enum kind k, int *nkinds)
+{
+	S.kind = k;
+	(*nkinds)++;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *latepath = NULL, *deadpath = NULL, *offarg = NULL;
+	char why[160], *line, *end;
+	int c, nkinds = 0, has_every = 0, r;
+	int64_t next_early = -1;
+	size_t len;
+	enum ctl_kind k;
+
+	progname = "swindow";
+	signal(SIGPIPE, SIG_DFL);
+	S.tpath = "ts";
+	while ((c = getopt_long(argc, argv, "a:d:hk:L:t:", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (agg_parse(optarg, &S.aggs, &S.naggs, why,
+			    sizeof(why)) != 0)
+				usage_error("-a: %s", why);
+			break;
+		case 'd':
+			S.maxdelay = need_dur("-d", optarg, 1);
+			S.has_maxdelay = 1;
+			break;
+		case 'h':
+			usage();
+		case 'k':
+			split_keys(optarg);
+			break;
+		case 'L':
+			S.lateness = need_dur("-L", optarg, 1);
+			S.has_lateness = 1;
+			break;
+		case 't':
+			S.tpath = optarg;
+			break;
+		case OPT_COUNT:
+			errno = 0;
+			S.count_n = strtoll(optarg, &end, 10);
+			if (errno || *end || S.count_n <= 0 || *optarg == '+')
+				usage_error("--count: bad number '%s'", optarg);
+			set_kind(COUNT, &nkinds);
+			break;
+		case OPT_DEADLETTER:
+			deadpath = optarg;
+			break;
+		case OPT_EMIT:
+			S.emit_every = need_dur("--emit-every", optarg, 0);
+			break;
+		case OPT_EVERY:
+			S.step = need_dur("--every", optarg, 0);
+			has_every = 1;
+			break;
+		case OPT_HOP:
+			S.size = need_dur("--hop", optarg, 0);
+			set_kind(HOP, &nkinds);
+			break;
+		case OPT_LATE:
+			latepath = optarg;
+			break;
+		case OPT_OFFSET:
+			offarg = optarg;
+			break;
+		case OPT_PROCTIME:
+			S.proctime = 1;
+			break;
+		case OPT_SESSION:
+			S.gap = need_dur("--session", optarg, 0);
+			set_kind(SESSION, &nkinds);
+			break;
+		case OPT_SKIPBAD:
+			S.bad.skip = 1;
+			break;
+		case OPT_TFORMAT:
+			S.topts.format = optarg;
+			break;
+		case OPT_TOUT:
+			if (tm_parse_unit(optarg, 0, &S.time_out) != 0)
+				usage_error("--time-out: bad unit '%s'", optarg);
+			break;
+		case OPT_TUNIT:
+			if (tm_parse_unit(optarg, 1, &S.topts.unit) != 0)
+				usage_error("--time-unit: bad unit '%s'",
+				    optarg);
+			break;
+		case OPT_TUMBLE:
+			S.size = need_dur("--tumble", optarg, 0);
+			set_kind(TUMBLE, &nkinds);
+			break;
+		case OPT_VERSION:
+			printf("swindow (streamutils) %s\n", VERSION);
+			finish(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+	if (nkinds != 1)
+		usage_error("give exactly one of --tumble, --hop, --session, "
+		    "--count");
+	if (S.naggs == 0)
+		usage_error("give at least one aggregate with -a");
+	if (S.kind == HOP && !has_every)
+		usage_error("--hop needs --every STEP");
+	if (S.kind != HOP && has_every)
+		usage_error("--every goes with --hop");
+	if (offarg) {
+		if (S.kind != TUMBLE && S.kind != HOP)
+			usage_error("--offset goes with --tumble or --hop");
+		S.offset = *offarg == '-' ? -need_dur("--offset", offarg + 1,
+		    1) : need_dur("--offset", offarg, 1);
+	}
+	if (S.proctime && (S.has_maxdelay || S.kind == COUNT))
+		usage_error("--processing-time goes with neither -d nor "
+		    "--count");
+	if (S.kind == COUNT && (S.has_maxdelay || S.has_lateness))
+		usage_error("--count windows ignore time: no -d or -L");
+	if (deadpath && S.bad.skip)
+		usage_error("--skip-bad and --dead-letter exclude each other");
+	if (latepath && (S.latefile = fopen(latepath, "a")) == NULL)
+		die(1, "%s: %s", latepath, strerror(errno));
+	if (deadpath)
+		bad_deadletter(&S.bad, deadpath);
+
+	setup();
+	in_init(&S.in, argv + optind, argc - optind);
+	if (S.emit_every)
+		next_early = tm_mono() + S.emit_every;
+	for (;;) {
+		r = in_line(&S.in, &line, &len, next_deadline(next_early));
+		if (r == 0)
+			break;
+		if (S.proctime)
+			advance(tm_now());
+		if (S.emit_every && tm_mono() >= next_early) {
+			emit_early();
+			next_early = tm_mono() + S.emit_every;
+		}
+		if (r < 0)
+			continue;
+		if ((k = ctl_kind(line, len)) != CTL_NONE)
+			on_control(k, line, len);
+		else
+			on_data(line, len);
+	}
+	fire_all();
+	if (S.late)
+		warnmsg("%lld late event%s dropped", (long long)S.late,
+		    S.late == 1 ? "" : "s");
+	if (S.latefile && (fflush(S.latefile) == EOF ||
+	    fclose(S.latefile) == EOF))
+		die(1, "%s: %s", latepath, strerror(errno));
+	bad_finish(&S.bad);
+	cleanup();
+	finish(0);
+}

@@ -1,0 +1,464 @@
+#define _GNU_SOURCE	/* strptime, timegm, tm_gmtoff */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "num.h"
+#include "tm.h"
+#include "util.h"
+
+#define NS_PER_S 1000000000LL
+
+static int
+isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+tm_parse_unit(const char *s, int allow_auto, enum tm_unit *u)
+{
+	static const char *const names[] = { "auto", "s", "ms", "us", "ns" };
+	size_t i;
+
+	for (i = allow_auto ? 0 : 1; i < LEN(names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*u = (enum tm_unit)i;
+			return 0;
+		}
+	return -1;
+}
+
+int64_t
+tm_floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/*
+ * A decimal number as its significant digits d1 d2 ... and the count of
+ * digits before the point: value = 0.d1d2... * 10^point.  Digits past the
+ * 40th never matter: int64 has 19, and rounding looks at one more.
+ */
+struct dec {
+	char dig[40];
+	int ndig;
+	long point;
+	int neg;
+};
+
+/* Parses digits, one optional point and an exponent; returns chars used. */
+static size_t
+dec_parse(const char *s, size_t n, struct dec *d)
+{
+	size_t i = 0;
+	int seen = 0, afterpoint = 0;
+	long e = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		d->neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (s[i] == '.' && !afterpoint) {
+			afterpoint = 1;
+			continue;
+		}
+		if (!isdig(s[i]))
+			break;
+		seen = 1;
+		if (d->ndig == 0 && s[i] == '0') {
+			if (afterpoint)
+				d->point--;
+			continue;
+		}
+		if (d->ndig < (int)sizeof(d->dig))
+			d->dig[d->ndig++] = s[i];
+		if (!afterpoint)
+			d->point++;
+	}
+	if (!seen)
+		return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1;
+		int eneg = 0;
+
+		if (j < n && (s[j] == '+' || s[j] == '-'))
+			eneg = s[j++] == '-';
+		if (j < n && isdig(s[j])) {
+			for (; j < n && isdig(s[j]); j++)
+				if (e < 100000000)
+					e = e * 10 + (s[j] - '0');
+			d->point += eneg ? -e : e;
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* Rounds d * 10^shift to an int64, half away from zero.  0 or -1. */
+static int
+dec_to_int(const struct dec *d, int shift, int64_t *v)
+{
+	uint64_t u = 0, lim = d->neg ? (uint64_t)INT64_MAX + 1 :
+	    (uint64_t)INT64_MAX;
+	long k, i;
+
+	if (d->ndig == 0) {
+		*v = 0;
+		return 0;
+	}
+	k = d->point + shift;	/* digits before the point */
+	if (k > 19)
+		return -1;
+	for (i = 0; i < k; i++) {
+		unsigned dg = i < d->ndig ? (unsigned)(d->dig[i] - '0') : 0;
+
+		if (u > (lim - dg) / 10)
+			return -1;
+		u = u * 10 + dg;
+	}
+	if (k >= 0 && k < d->ndig && d->dig[k] >= '5') {
+		if (u == lim)
+			return -1;
+		u++;
+	}
+	*v = d->neg ? (int64_t)(0 - u) : (int64_t)u;
+	return 0;
+}
+
+int
+tm_from_number(const char *s, size_t n, enum tm_unit u, int64_t *ns)
+{
+	static const int shift[] = { 0, 9, 6, 3, 0 };
+	struct dec d;
+
+	if (dec_parse(s, n, &d) != n)
+		return -1;
+	if (u == TU_AUTO) {
+		/* |v| < 1e11 is seconds, < 1e14 ms, < 1e17 us, else ns */
+		if (d.ndig == 0 || d.point <= 11)
+			u = TU_S;
+		else if (d.point <= 14)
+			u = TU_MS;
+		else if (d.point <= 17)
+			u = TU_US;
+		else
+			u = TU_NS;
+	}
+	return dec_to_int(&d, shift[u], ns);
+}
+
+int
+dur_parse(const char *s, int64_t *ns)
+{
+	static const struct {
+		const char *name;
+		int64_t ns;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", NS_PER_S }, { "m", 60 * NS_PER_S },
+		{ "h", 3600 * NS_PER_S }, { "d", 86400 * NS_PER_S },
+	};
+	int64_t total = 0, part, unit;
+	size_t n = strlen(s), i = 0, k, j;
+	int nparts = 0;
+	struct dec d;
+
+	if (n == 0)
+		return -1;
+	while (i < n) {
+		if (s[i] == '-' || s[i] == '+' || (k = dec_parse(s + i, n - i,
+		    &d)) == 0 || memchr(s + i, 'e', k) || memchr(s + i, 'E', k))
+			return -1;
+		i += k;
+		nparts++;
+		unit = NS_PER_S;
+		if (i < n) {
+			for (j = 0; j < LEN(units); j++) {
+				size_t len = strlen(units[j].name);
+
+				if (strncmp(s + i, units[j].name, len) == 0)
+					break;
+			}
+			if (j == LEN(units))
+				return -1;
+			unit = units[j].ns;
+			i += strlen(units[j].name);
+		} else if (nparts > 1) {
+			return -1;	/* "1h30" leaves the 30 without a unit */
+		}
+		/* the digits times the unit, exactly: shift by the unit's
+		 * power of ten, then multiply what remains */
+		{
+			int p = 0;
+			int64_t m = unit;
+
+			while (m % 10 == 0)
+				m /= 10, p++;
+			if (dec_to_int(&d, p, &part) != 0 ||
+			    __builtin_mul_overflow(part, m, &part) ||
+			    __builtin_add_overflow(total, part, &total))
+				return -1;
+		}
+	}
+	*ns = total;
+	return 0;
+}
+
+/* Writes "YYYY-MM-DDTHH:MM:SS"; returns its length. */
+static size_t
+fmt_datetime(char *o, int64_t y, int m, int d, int secs)
+{
+	int v[] = { m, d, secs / 3600, secs / 60 % 60, secs % 60 };
+	const char *sep = "-T::";
+	size_t n = 0;
+	int i;
+
+	o[n++] = (char)('0' + y / 1000 % 10);
+	o[n++] = (char)('0' + y / 100 % 10);
+	o[n++] = (char)('0' + y / 10 % 10);
+	o[n++] = (char)('0' + y % 10);
+	for (i = 0; i < 5; i++) {
+		o[n++] = i == 0 ? '-' : sep[i - 1];
+		o[n++] = (char)('0' + v[i] / 10);
+		o[n++] = (char)('0' + v[i] % 10);
+	}
+	return n;
+}
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Reads exactly k digits at s[*i]; -1 when they are not there. */
+static int
+digits(const char *s, size_t n, size_t *i, int k)
+{
+	int v = 0;
+
+	if (*i + (size_t)k > n)
+		return -1;
+	while (k-- > 0) {
+		if (!isdig(s[*i]))
+			return -1;
+		v = v * 10 + (s[(*i)++] - '0');
+	}
+	return v;
+}
+
+/* Combines civil seconds, a zone offset and nanoseconds, range-checked. */
+static int
+make_instant(int64_t secs, int64_t off, int64_t frac, int64_t *ns)
+{
+	if (__builtin_sub_overflow(secs, off, &secs) ||
+	    __builtin_mul_overflow(secs, NS_PER_S, &secs) ||
+	    __builtin_add_overflow(secs, frac, ns))
+		return -1;
+	return 0;
+}
+
+int
+tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0;
+	int64_t frac = 0, off = 0, secs;
+	size_t i = 0;
+
+	if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
+	    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
+	    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 || d > mdays[mo - 1])
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+		i++;
+		if ((h = digits(s, n, &i, 2)) < 0 || h > 23 || i >= n ||
+		    s[i++] != ':' || (mi = digits(s, n, &i, 2)) < 0 || mi > 59)
+			return -1;
+		if (i < n && s[i] == ':') {
+			i++;
+			if ((sec = digits(s, n, &i, 2)) < 0 || sec > 59)
+				return -1;
+			if (i < n && (s[i] == '.' || s[i] == ',')) {
+				i++;
+				for (k = 0; i < n && isdig(s[i]); k++, i++) {
+					if (k == 9)
+						return -1;
+					frac = frac * 10 + (s[i] - '0');
+				}
+				if (k == 0)
+					return -1;
+				for (; k < 9; k++)
+					frac *= 10;
+			}
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int neg = s[i++] == '-';
+
+			if ((oh = digits(s, n, &i, 2)) < 0 || oh > 23)
+				return -1;
+			if (i < n && s[i] == ':')
+				i++;
+			if (i < n && (om = digits(s, n, &i, 2)) < 0)
+				return -1;
+			if (om > 59)
+				return -1;
+			off = (oh * 3600 + om * 60) * (neg ? -1 : 1);
+		}
+	}
+	if (i != n)
+		return -1;
+	secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return make_instant(secs, off, frac, ns);
+}
+
+static int
+from_format(const char *s, size_t n, const char *fmt, int64_t *ns)
+{
+	char tmp[256];
+	struct tm tm;
+	const char *end;
+
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_mday = 1;
+	tm.tm_year = 70;
+	if ((end = strptime(tmp, fmt, &tm)) == NULL || *end != '\0')
+		return -1;
+	return make_instant((int64_t)timegm(&tm), tm.tm_gmtoff, 0, ns);
+}
+
+int
+tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
+    const char **why)
+{
+	char tmp[256];
+	const char *s;
+	size_t n;
+
+	*why = "bad time";
+	switch (v->type) {
+	case J_NONE:
+	case J_NULL:
+		*why = "missing time";
+		return -1;
+	case J_NUMBER:
+		return tm_from_number(v->p, v->len, o->unit, ns);
+	case J_STRING:
+		break;
+	default:
+		return -1;
+	}
+	if (v->flags & JV_ESCAPED) {
+		if (v->len > sizeof(tmp))
+			return -1;
+		n = jv_unescape(v, tmp);
+		s = tmp;
+	} else {
+		s = v->p + 1;
+		n = v->len - 2;
+	}
+	if (o->format)
+		return from_format(s, n, o->format, ns);
+	if (num_valid(s, n))
+		return tm_from_number(s, n, o->unit, ns);
+	return tm_from_rfc3339(s, n, ns);
+}
+
+size_t
+tm_format(int64_t ns, enum tm_unit u, char *dst)
+{
+	static const int64_t per[] = { 1, NS_PER_S, 1000000, 1000, 1 };
+	int64_t secs, frac, days, y, p, q, r;
+	int m, d, rem, k;
+	char *o = dst;
+
+	if (u != TU_AUTO) {
+		/* exact decimal: quotient, then the remainder's digits */
+		p = per[u];
+		q = ns / p;
+		r = ns % p;
+		if (ns < 0 && q == 0)
+			*o++ = '-';
+		o += num_fmt_int(q, o);
+		if (r != 0) {
+			if (r < 0)
+				r = -r;
+			*o++ = '.';
+			for (p /= 10; p > 0 && r > 0; p /= 10) {
+				*o++ = (char)('0' + r / p);
+				r %= p;
+			}
+		}
+		*o = '\0';
+		return (size_t)(o - dst);
+	}
+	secs = tm_floordiv(ns, NS_PER_S);
+	frac = ns - secs * NS_PER_S;
+	days = tm_floordiv(secs, 86400);
+	rem = (int)(secs - days * 86400);
+	civil_from_days(days, &y, &m, &d);
+	o += fmt_datetime(o, y, m, d, rem);
+	if (frac) {
+		*o++ = '.';
+		for (k = 100000000; k > 0 && frac > 0; k /= 10) {
+			*o++ = (char)('0' + frac / k);
+			frac %= k;
+		}
+	}
+	*o++ = 'Z';
+	*o = '\0';
+	return (size_t)(o - dst);
+}
+
+int64_t
+tm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+int64_t
+tm_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}

@@ -1,0 +1,63 @@
+/* util: memory, growable buffers and messages shared by every tool. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VERSION "0.1.0"
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+extern const char *progname;	/* set by each tool's main, used in messages */
+
+/* Allocation that cannot fail: out of memory ends the tool with exit 1. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xmemdup(const void *p, size_t n);
+
+/* A growable byte string.  p is not NUL-terminated unless buf_nul() asks. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_addc(struct buf *b, char c);
+void buf_adds(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *buf_nul(struct buf *b);
+void buf_free(struct buf *b);
+
+/*
+ * Appends s[0..n) as a JSON string (quotes included), escaping what JSON
+ * needs.  Bytes that are not valid UTF-8 become U+FFFD, so the result is
+ * always valid JSON.
+ */
+void buf_jstr(struct buf *b, const char *s, size_t n);
+
+/* Messages in the "progname: text" form, to stderr. */
+void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "progname: usage: ..." hint and exits 2. */
+_Noreturn void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/*
+ * Flushes stdout and exits: 1 with a message when any write failed, so
+ * "tool >/dev/full" never looks like success.  Returns never.
+ */
+_Noreturn void finish(int status);
+
+/* Writes to stdout, ending the tool quietly when the reader went away. */
+void out_write(const void *p, size_t n);
+
+#endif
