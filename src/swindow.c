@@ -712,9 +712,11 @@ on_data(const char *line, size_t len)
 	int any;
 
 	if (scan_object(S.scan, line, len, S.vals, &e) != 0) {
-		bad_record(&S.bad, &S.in, line, len, "%s%s at byte %zu",
-		    strcmp(e.text, "not an object") ? "invalid JSON: " : "",
-		    e.text, e.pos + 1);
+		if (strcmp(e.text, "not an object") == 0)
+			bad_record(&S.bad, &S.in, line, len, "not an object");
+		else
+			bad_record(&S.bad, &S.in, line, len,
+			    "invalid JSON: %s at byte %zu", e.text, e.pos + 1);
 		return;
 	}
 	if (S.tfield >= 0 && tm_from_jval(&S.vals[S.tfield], &S.topts, &t,

@@ -1,0 +1,13 @@
+#!/bin/sh
+# A real pipeline over the bundled sample: per-user minute windows, then
+# per-user sessions that end after 20 s of quiet, firing as the stream's
+# own watermark (max event time - 5 s) passes them.
+set -e
+cd "$(dirname "$0")/.."
+echo '# swindow -t ts -k user --tumble 1m -a count -a sum:bytes -a avg:latency_ms sample/access.ndjson'
+bin/swindow -t ts -k user --tumble 1m -a count -a sum:bytes -a avg:latency_ms \
+    sample/access.ndjson
+echo
+echo '# swindow -k user --session 20s -d 5s -a count -a p95:latency_ms -a collect:status < sample/access.ndjson | head -n 5'
+bin/swindow -k user --session 20s -d 5s -a count -a p95:latency_ms \
+    -a collect:status < sample/access.ndjson | head -n 5

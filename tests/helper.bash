@@ -1,0 +1,27 @@
+# Loaded by every bats file: the tools under test on PATH, a fixed locale
+# and zone, and expect, which compares $output with its stdin exactly.
+bats_require_minimum_version 1.5.0
+export LC_ALL=C TZ=UTC
+SU_BIN=${SU_BIN:-$BATS_TEST_DIRNAME/../bin}
+PATH="$SU_BIN:$PATH"
+
+# expect: the last run's stdout must equal stdin, byte for byte.
+expect() {
+	local want
+	want=$(cat)
+	if [ "$output" != "$want" ]; then
+		printf '%s\n' "--- expected" "$want" "--- got" "$output" >&2
+		return 1
+	fi
+}
+
+# expect_err: the last run's stderr (run --separate-stderr) equals stdin.
+expect_err() {
+	local want
+	want=$(cat)
+	if [ "$stderr" != "$want" ]; then
+		printf '%s\n' "--- expected stderr" "$want" "--- got" \
+		    "$stderr" >&2
+		return 1
+	fi
+}
