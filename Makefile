@@ -6,7 +6,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Werror
-LDLIBS = -lm
+LDLIBS = -ljansson -lm
 BUILD ?= build
 BINDIR ?= bin
 
@@ -33,7 +33,7 @@ $(BINDIR)/swindow: $(BUILD)/swindow.o $(BUILD)/agg.o $(BUILD)/libcore.a
 # The differential test of the scanner against jansson.
 $(BUILD)/scandiff: tests/scandiff.c $(BUILD)/libcore.a
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ tests/scandiff.c \
-	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
+	    $(BUILD)/libcore.a $(LDLIBS)
 
 ASAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all

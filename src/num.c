@@ -74,12 +74,44 @@ num_parse_int(const char *s, size_t n, int64_t *v)
 	return 0;
 }
 
+/* Exact powers of ten a double holds: the fast paths need exactness. */
+static const double pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 double
 num_parse_double(const char *s, size_t n)
 {
 	char tmp[64], *p = tmp;
+	uint64_t m = 0;
+	size_t i = 0;
+	int neg = 0, frac = 0, digits = 0, point = 0;
 	double d;
 
+	/*
+	 * Most numbers are a few digits with a point: when the digits fit
+	 * 2^53 and the power of ten is exact, one IEEE division rounds
+	 * correctly (Clinger), and strtod is not needed.
+	 */
+	if (i < n && s[i] == '-')
+		neg = 1, i++;
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			frac += point;
+			if (++digits > 15)
+				break;
+		} else if (s[i] == '.' && !point) {
+			point = 1;
+		} else {
+			break;
+		}
+	}
+	if (i == n && digits > 0) {
+		d = (double)m / pow10[frac];
+		return neg ? -d : d;
+	}
 	if (n >= sizeof(tmp))
 		p = malloc(n + 1);
 	if (p == NULL)
@@ -90,6 +122,50 @@ num_parse_double(const char *s, size_t n)
 	if (p != tmp)
 		free(p);
 	return d;
+}
+
+/*
+ * The shortest fixed-point text of d with at most 15 significant digits:
+ * the fewest fraction digits k for which some integer m has m / 10^k == d,
+ * which, m and 10^k being exact, is just what strtod would read back.
+ * Returns 0 when d needs more digits or an exponent.
+ */
+static size_t
+fmt_fixed(double d, char *dst)
+{
+	double a = fabs(d), m;
+	char digits[NUM_MAXLEN];
+	size_t n, k, len = 0, i;
+	uint64_t u;
+
+	if (a < 1e-4 || a >= 1e15)
+		return 0;
+	for (k = 0; k <= 19; k++) {
+		m = nearbyint(a * pow10[k]);
+		if (m >= 1e15)
+			return 0;
+		if (m / pow10[k] == a)
+			break;
+	}
+	if (k > 19)
+		return 0;
+	u = (uint64_t)m;
+	n = 0;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n <= k)
+		digits[n++] = '0';
+	if (d < 0)
+		dst[len++] = '-';
+	for (i = n; i-- > 0;) {
+		dst[len++] = digits[i];
+		if (i == k && k > 0)
+			dst[len++] = '.';
+	}
+	dst[len] = '\0';
+	return len;
 }
 
 size_t
@@ -106,6 +182,8 @@ num_fmt_double(double d, char *dst)
 		memcpy(dst, "0", 2);
 		return 1;
 	}
+	if ((prec = (int)fmt_fixed(d, dst)) > 0)
+		return (size_t)prec;
 	/*
 	 * A double has 15.95 digits: if any decimal of 15 digits or fewer
 	 * reads back to d, it is the 15-digit rounding, which %g trims.

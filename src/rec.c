@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -234,16 +235,86 @@ bad_finish(struct badpolicy *bp)
 	bp->dead = NULL;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends j with its object keys sorted and numbers by value. */
+static void
+canon_json(json_t *j, struct buf *out)
+{
+	char tmp[NUM_MAXLEN];
+	const char **keys, *k;
+	json_t *v;
+	size_t i, n;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		keys = xreallocarray(NULL, json_object_size(j), sizeof(*keys));
+		n = 0;
+		json_object_foreach(j, k, v)
+			keys[n++] = k;
+		qsort(keys, n, sizeof(*keys), cmp_str);
+		buf_addc(out, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addc(out, ',');
+			buf_jstr(out, keys[i], strlen(keys[i]));
+			buf_addc(out, ':');
+			canon_json(json_object_get(j, keys[i]), out);
+		}
+		buf_addc(out, '}');
+		free(keys);
+		break;
+	case JSON_ARRAY:
+		buf_addc(out, '[');
+		for (i = 0; i < json_array_size(j); i++) {
+			if (i)
+				buf_addc(out, ',');
+			canon_json(json_array_get(j, i), out);
+		}
+		buf_addc(out, ']');
+		break;
+	case JSON_STRING:
+		buf_jstr(out, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		buf_add(out, tmp, num_fmt_int(json_integer_value(j), tmp));
+		break;
+	case JSON_REAL:
+		buf_add(out, tmp, num_fmt_double(json_real_value(j), tmp));
+		break;
+	case JSON_TRUE:
+		buf_add(out, "true", 4);
+		break;
+	case JSON_FALSE:
+		buf_add(out, "false", 5);
+		break;
+	case JSON_NULL:
+		buf_add(out, "null", 4);
+		break;
+	}
+}
+
 void
 jv_canonical(const struct jval *v, struct buf *out)
 {
 	char tmp[NUM_MAXLEN];
-	size_t mark = out->len;
+	json_t *j;
 	int64_t i;
 
 	switch (v->type) {
 	case J_NONE:
+	case J_NULL:
 		buf_add(out, "null", 4);
+		return;
+	case J_TRUE:
+		buf_add(out, "true", 4);
+		return;
+	case J_FALSE:
+		buf_add(out, "false", 5);
 		return;
 	case J_NUMBER:
 		if ((v->flags & JV_INT) && num_parse_int(v->p, v->len, &i) == 0)
@@ -253,18 +324,21 @@ jv_canonical(const struct jval *v, struct buf *out)
 			    v->len), tmp));
 		return;
 	case J_STRING:
-		if (v->flags & JV_ESCAPED) {
-			struct buf raw = { 0 };
-
-			buf_grow(&raw, v->len);
-			raw.len = jv_unescape(v, raw.p);
-			buf_jstr(out, raw.p, raw.len);
-			buf_free(&raw);
+		if (!(v->flags & JV_ESCAPED)) {
+			buf_add(out, v->p, v->len);
 			return;
 		}
-		/* FALLTHROUGH */
+		break;
 	default:
-		buf_grow(out, v->len);
-		out->len = mark + jv_minify(v, out->p + mark);
+		break;
 	}
+	/* escaped strings, arrays and objects are rare here: jansson
+	 * reads them, and the value is written back in one form */
+	j = json_loadb(v->p, v->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	if (j == NULL) {
+		buf_add(out, v->p, v->len);	/* the scanner vouched for it */
+		return;
+	}
+	canon_json(j, out);
+	json_decref(j);
 }

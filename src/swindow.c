@@ -29,7 +29,8 @@ enum kind { TUMBLE, HOP, SESSION, COUNT };
  */
 struct win {
 	int64_t start, end;
-	char *key;		/* canonical key text: a value, or an array */
+	char *key;		/* canonical key text (a value, or an array),
+				 * stored after agg[] in the same allocation */
 	size_t klen;
 	int revision;		/* firings so far */
 	int pending;		/* changed since it last fired */
@@ -43,6 +44,13 @@ struct slot {
 	uint32_t gen;
 };
 
+/* A window about to fire, with what it sorts by close at hand. */
+struct firing {
+	int64_t end, start;
+	uint64_t keyhead;	/* the key's first 8 bytes, big-endian */
+	uint32_t slot;
+};
+
 enum { EV_FIRE, EV_PURGE };
 
 struct event {
@@ -51,11 +59,17 @@ struct event {
 	int kind;
 };
 
-/* Per key: its sessions, or its count-window position. */
+/*
+ * Per key: its open windows, oldest first, so that in-order input finds
+ * its window at the end of the list; and for count windows the next
+ * window_index.
+ */
 struct keystate {
 	uint32_t *slots;
+	int64_t *starts;	/* each window's start, kept here to spare a
+				 * cache miss per record */
 	size_t n, cap;
-	int64_t next_index;	/* count windows: the next window_index */
+	int64_t next_index;
 };
 
 static struct {
@@ -79,7 +93,7 @@ static struct {
 	struct scan_paths *scan;
 	struct jval *vals;
 	struct agg_in *ins;
-	struct buf scratch, keybuf, mapkey, out;
+	struct buf scratch, keybuf, out;
 	char **keyprefix;	/* ,"name": per key and per aggregate */
 	char **aggprefix;
 
@@ -87,8 +101,7 @@ static struct {
 	uint32_t npool, poolcap, *freeslots, nfree;
 	struct event *heap;
 	size_t nheap, heapcap;
-	struct map wins;	/* tumble and hop: start + key -> slot */
-	struct map keyst;	/* session and count: key -> struct keystate */
+	struct map keyst;	/* key -> struct keystate */
 
 	int64_t wm;		/* the watermark; INT64_MIN before any */
 	int64_t maxts;
@@ -99,7 +112,7 @@ static struct {
 	struct badpolicy bad;
 	struct input in;
 
-	uint32_t *batch;	/* windows to fire together */
+	struct firing *batch;	/* windows to fire together */
 	size_t nbatch, batchcap;
 } S;
 
@@ -126,12 +139,14 @@ usage(void)
 static uint32_t
 win_new(int64_t start, int64_t end, const char *key, size_t klen)
 {
-	struct win *w = xcalloc(1, sizeof(*w) + S.naggs * sizeof(w->agg[0]));
+	size_t aggsize = S.naggs * sizeof(union agg_state);
+	struct win *w = xcalloc(1, sizeof(*w) + aggsize + klen);
 	uint32_t s;
 
 	w->start = start;
 	w->end = end;
-	w->key = xmemdup(key, klen);
+	w->key = (char *)w->agg + aggsize;
+	memcpy(w->key, key, klen);
 	w->klen = klen;
 	if (S.nfree) {
 		s = S.freeslots[--S.nfree];
@@ -158,7 +173,6 @@ win_free(uint32_t s)
 
 	for (i = 0; i < S.naggs; i++)
 		agg_free(&S.aggs[i], &w->agg[i]);
-	free(w->key);
 	free(w);
 	S.pool[s].w = NULL;
 	S.pool[s].gen++;
@@ -269,20 +283,36 @@ key_part(const char *k, size_t n, size_t want, struct buf *out)
 	buf_add(out, k + from, i - from);
 }
 
+/* Appends instant t as the output wants it.  Windows come out in runs of
+ * the same bounds, so the last two texts are kept. */
 static void
 put_time(struct buf *o, int64_t t)
 {
-	char tmp[TM_MAXLEN];
-	size_t n;
+	static struct {
+		int64_t t;
+		size_t len;
+		char text[TM_MAXLEN + 2];
+	} cache[2];
+	static int valid[2], next;
+	int i;
 
+	for (i = 0; i < 2; i++)
+		if (valid[i] && cache[i].t == t) {
+			buf_add(o, cache[i].text, cache[i].len);
+			return;
+		}
+	i = next;
+	next ^= 1;
+	valid[i] = 1;
+	cache[i].t = t;
 	if (S.time_out == TU_AUTO) {
-		buf_addc(o, '"');
-		n = tm_format(t, TU_AUTO, tmp);
-		buf_add(o, tmp, n);
-		buf_addc(o, '"');
+		cache[i].text[0] = '"';
+		cache[i].len = 1 + tm_format(t, TU_AUTO, cache[i].text + 1);
+		cache[i].text[cache[i].len++] = '"';
 	} else {
-		buf_add(o, tmp, tm_format(t, S.time_out, tmp));
+		cache[i].len = tm_format(t, S.time_out, cache[i].text);
 	}
+	buf_add(o, cache[i].text, cache[i].len);
 }
 
 /* Writes one result record; final is -1 when --emit-every is off. */
@@ -327,28 +357,45 @@ emit(struct win *w, int revision, int final)
 static int
 cmp_fire(const void *a, const void *b)
 {
-	const struct win *x = S.pool[*(const uint32_t *)a].w;
-	const struct win *y = S.pool[*(const uint32_t *)b].w;
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	const struct firing *x = a, *y = b;
+	const struct win *wx, *wy;
+	size_t n;
 	int c;
 
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	if ((c = memcmp(x->key, y->key, n)) != 0)
+	if (x->keyhead != y->keyhead)
+		return x->keyhead < y->keyhead ? -1 : 1;
+	wx = S.pool[x->slot].w;
+	wy = S.pool[y->slot].w;
+	n = wx->klen < wy->klen ? wx->klen : wy->klen;
+	if ((c = memcmp(wx->key, wy->key, n)) != 0)
 		return c;
-	return (x->klen > y->klen) - (x->klen < y->klen);
+	return (wx->klen > wy->klen) - (wx->klen < wy->klen);
 }
 
 static void
 batch_add(uint32_t s)
 {
+	const struct win *w = S.pool[s].w;
+	struct firing *f;
+	size_t i;
+
 	if (S.nbatch == S.batchcap) {
 		S.batchcap = S.batchcap ? S.batchcap * 2 : 64;
 		S.batch = xreallocarray(S.batch, S.batchcap, sizeof(*S.batch));
 	}
-	S.batch[S.nbatch++] = s;
+	f = &S.batch[S.nbatch++];
+	f->end = w->end;
+	f->start = w->start;
+	f->slot = s;
+	/* zero-padded, so a shorter key that is a prefix sorts first */
+	f->keyhead = 0;
+	for (i = 0; i < 8; i++)
+		f->keyhead = f->keyhead << 8 |
+		    (i < w->klen ? (unsigned char)w->key[i] : 0);
 }
 
 /* Fires the batched windows in SPEC order: end, start, key. */
@@ -359,7 +406,7 @@ fire_batch(void)
 
 	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
 	for (i = 0; i < S.nbatch; i++) {
-		struct win *w = S.pool[S.batch[i]].w;
+		struct win *w = S.pool[S.batch[i].slot].w;
 
 		w->revision++;
 		w->pending = w->early = 0;
@@ -389,7 +436,10 @@ ks_add(struct keystate *ks, uint32_t s)
 		ks->cap = ks->cap ? ks->cap * 2 : 2;
 		ks->slots = xreallocarray(ks->slots, ks->cap,
 		    sizeof(*ks->slots));
+		ks->starts = xreallocarray(ks->starts, ks->cap,
+		    sizeof(*ks->starts));
 	}
+	ks->starts[ks->n] = S.pool[s].w->start;
 	ks->slots[ks->n++] = s;
 }
 
@@ -399,31 +449,30 @@ ks_free(void *p)
 	struct keystate *ks = p;
 
 	free(ks->slots);
+	free(ks->starts);
 	free(ks);
 }
 
-/* Forgets a window: its index entry, then the window itself. */
+/* Forgets a window: its place in its key's list, then the window. */
 static void
 win_remove(uint32_t s)
 {
 	struct win *w = S.pool[s].w;
-	struct keystate *ks;
+	struct keystate *ks = keystate(w->key, w->klen, 0);
 	size_t i;
 
-	if (S.kind == TUMBLE || S.kind == HOP) {
-		S.mapkey.len = 0;
-		buf_add(&S.mapkey, &w->start, sizeof(w->start));
-		buf_add(&S.mapkey, w->key, w->klen);
-		map_del(&S.wins, S.mapkey.p, S.mapkey.len);
-	} else if (S.kind == SESSION &&
-	    (ks = keystate(w->key, w->klen, 0)) != NULL) {
-		for (i = 0; i < ks->n; i++)
-			if (ks->slots[i] == s)
-				ks->slots[i] = ks->slots[--ks->n];
-		if (ks->n == 0) {
-			ks_free(ks);
-			map_del(&S.keyst, w->key, w->klen);
+	for (i = 0; ks && i < ks->n; i++)
+		if (ks->slots[i] == s) {
+			memmove(ks->slots + i, ks->slots + i + 1,
+			    (ks->n - i - 1) * sizeof(*ks->slots));
+			memmove(ks->starts + i, ks->starts + i + 1,
+			    (ks->n - i - 1) * sizeof(*ks->starts));
+			ks->n--;
+			break;
 		}
+	if (ks && ks->n == 0 && S.kind != COUNT) {
+		ks_free(ks);
+		map_del(&S.keyst, w->key, w->klen);
 	}
 	win_free(s);
 }
@@ -467,23 +516,34 @@ is_late(int64_t end)
 static int
 join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 {
-	void **v;
-	int created = 0;
+	struct keystate *ks;
+	size_t i;
 	uint32_t s;
 
 	if (is_late(end))
 		return 0;
-	S.mapkey.len = 0;
-	buf_add(&S.mapkey, &start, sizeof(start));
-	buf_add(&S.mapkey, key, klen);
-	v = map_get(&S.wins, S.mapkey.p, S.mapkey.len, 1, &created);
-	if (created) {
-		s = win_new(start, end, key, klen);
-		*v = (void *)(uintptr_t)s;
-		win_schedule(s);
-	} else {
-		s = (uint32_t)(uintptr_t)*v;
+	/* the list is sorted by start; in-order input ends the search at
+	 * once, since its window is the newest */
+	ks = keystate(key, klen, 1);
+	for (i = ks->n; i > 0; i--) {
+		int64_t st = ks->starts[i - 1];
+
+		if (st == start) {
+			joined(ks->slots[i - 1]);
+			return 1;
+		}
+		if (st < start)
+			break;
 	}
+	s = win_new(start, end, key, klen);
+	ks_add(ks, s);
+	memmove(ks->slots + i + 1, ks->slots + i, (ks->n - 1 - i) *
+	    sizeof(*ks->slots));
+	memmove(ks->starts + i + 1, ks->starts + i, (ks->n - 1 - i) *
+	    sizeof(*ks->starts));
+	ks->slots[i] = s;
+	ks->starts[i] = start;
+	win_schedule(s);
 	joined(s);
 	return 1;
 }
@@ -628,7 +688,7 @@ emit_early(void)
 	}
 	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
 	for (s = 0; s < S.nbatch; s++) {
-		struct win *w = S.pool[S.batch[s]].w;
+		struct win *w = S.pool[S.batch[s].slot].w;
 
 		w->early = 0;
 		emit(w, w->revision + 1, 0);
@@ -903,7 +963,6 @@ cleanup(void)
 	for (s = 0; s < S.npool; s++)
 		if (S.pool[s].w)
 			win_free(s);
-	map_free(&S.wins, NULL);
 	map_free(&S.keyst, ks_free);
 	free(S.pool);
 	free(S.freeslots);
@@ -926,7 +985,6 @@ cleanup(void)
 	agg_spec_free(S.aggs, S.naggs);
 	buf_free(&S.scratch);
 	buf_free(&S.keybuf);
-	buf_free(&S.mapkey);
 	buf_free(&S.out);
 	in_free(&S.in);
 }
