@@ -6,7 +6,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Werror
-LDLIBS = -ljansson -lm
+LDLIBS = -lm
 BUILD ?= build
 BINDIR ?= bin
 
@@ -28,12 +28,12 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 $(BINDIR)/swindow: $(BUILD)/swindow.o $(BUILD)/agg.o $(BUILD)/libcore.a
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/swindow.o $(BUILD)/agg.o \
-	    $(BUILD)/libcore.a $(LDLIBS)
+	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
 
 # The differential test of the scanner against jansson.
 $(BUILD)/scandiff: tests/scandiff.c $(BUILD)/libcore.a
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ tests/scandiff.c \
-	    $(BUILD)/libcore.a $(LDLIBS)
+	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
 
 ASAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all

@@ -218,23 +218,27 @@ num_cmp(const struct num *x, const struct num *y)
 static void
 sum_add(union agg_state *st, const struct num *x)
 {
-	int64_t r;
-
-	if (st->sum.n == 0)
+	if (st->sum.n++ == 0)
 		st->sum.isint = 1;
-	st->sum.n++;
-	if (st->sum.isint) {
-		if (x->isint && !__builtin_add_overflow(st->sum.isum, x->i, &r)) {
-			st->sum.isum = r;
-			return;
-		}
-		/* beyond int64, or a fraction: from here on a double */
+	if (x->isint) {
+		st->sum.isum += x->i;
+	} else {
 		st->sum.isint = 0;
-		st->sum.dsum = (double)((long double)st->sum.isum +
-		    (x->isint ? (long double)x->i : (long double)x->d));
-		return;
+		st->sum.dsum += x->d;
 	}
-	st->sum.dsum += x->isint ? (double)x->i : x->d;
+}
+
+/* The sum as the output has it: an integer while it fits int64. */
+static int
+sum_value(const union agg_state *st, int64_t *i, double *d)
+{
+	if (st->sum.isint && st->sum.isum >= INT64_MIN &&
+	    st->sum.isum <= INT64_MAX) {
+		*i = (int64_t)st->sum.isum;
+		return 1;
+	}
+	*d = (double)((long double)st->sum.isum + st->sum.dsum);
+	return 0;
 }
 
 static void
@@ -363,6 +367,8 @@ void
 agg_output(const struct agg_spec *a, const union agg_state *st,
     struct buf *out)
 {
+	int64_t iv;
+	double dv;
 	size_t i;
 
 	switch (a->func) {
@@ -372,19 +378,17 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 	case AG_SUM:
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
-		else if (st->sum.isint)
-			put_int(out, st->sum.isum);
+		else if (sum_value(st, &iv, &dv))
+			put_int(out, iv);
 		else
-			put_double(out, st->sum.dsum);
+			put_double(out, dv);
 		return;
 	case AG_AVG:
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
-		else if (st->sum.isint)
-			put_double(out, (double)((long double)st->sum.isum /
-			    (long double)st->sum.n));
 		else
-			put_double(out, st->sum.dsum / (double)st->sum.n);
+			put_double(out, (double)(((long double)st->sum.isum +
+			    st->sum.dsum) / (long double)st->sum.n));
 		return;
 	case AG_MIN:
 	case AG_MAX:
@@ -483,7 +487,6 @@ void
 agg_merge(const struct agg_spec *a, union agg_state *dst,
     union agg_state *src)
 {
-	struct num x;
 	double delta;
 	int64_t n;
 	size_t i, j;
@@ -496,16 +499,12 @@ agg_merge(const struct agg_spec *a, union agg_state *dst,
 	case AG_AVG:
 		if (src->sum.n == 0)
 			break;
-		if (dst->sum.n == 0) {
-			dst->sum = src->sum;
-			break;
-		}
-		x.isint = src->sum.isint;
-		x.i = src->sum.isum;
-		x.d = src->sum.isint ? (double)src->sum.isum : src->sum.dsum;
-		n = dst->sum.n + src->sum.n;
-		sum_add(dst, &x);
-		dst->sum.n = n;
+		if (dst->sum.n == 0)
+			dst->sum.isint = 1;
+		dst->sum.n += src->sum.n;
+		dst->sum.isum += src->sum.isum;
+		dst->sum.dsum += src->sum.dsum;
+		dst->sum.isint &= src->sum.isint;
 		break;
 	case AG_MIN:
 	case AG_MAX:

@@ -36,9 +36,10 @@ struct agg_in {
 union agg_state {
 	int64_t count;
 	struct {
-		int64_t n, isum;
-		double dsum;
-		int isint;	/* every value an integer, no overflow */
+		int64_t n;
+		__int128 isum;	/* the integers, exactly, whatever the order */
+		double dsum;	/* the other values */
+		int isint;	/* every value an integer */
 	} sum;
 	struct {
 		int has;

@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <jansson.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -235,93 +234,216 @@ bad_finish(struct badpolicy *bp)
 	bp->dead = NULL;
 }
 
-static int
-cmp_str(const void *a, const void *b)
+/*
+ * Appends the number text s[0..n) in the one form equal values share:
+ * exact from its decimal digits, never through a double, so 1, 1.0 and
+ * 1e0 all give "1", and 9007199254740993.0 stays apart from ...992.
+ * Integers of up to 21 digits print plainly, other values in fixed point
+ * when their exponent is small, else as D.DDDeX.
+ */
+static void
+canon_number(const char *s, size_t n, struct buf *out)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	char dig[64];
+	size_t i = 0, nd = 0;
+	long point = 0, e = 0, k;
+	int neg = 0, afterpoint = 0, eneg = 0;
+
+	if (s[i] == '-')
+		neg = 1, i++;
+	for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			afterpoint = 1;
+		} else if (nd == 0 && s[i] == '0') {
+			point -= afterpoint;
+		} else {
+			if (nd < sizeof(dig))
+				dig[nd++] = s[i];
+			else if (s[i] != '0')
+				dig[sizeof(dig) - 1] = '9';	/* beyond 64
+					 * digits, keep only "not equal" */
+			point += !afterpoint;
+		}
+	}
+	if (i < n) {
+		i++;
+		if (s[i] == '-' || s[i] == '+')
+			eneg = s[i++] == '-';
+		for (; i < n; i++)
+			if (e < 100000000)
+				e = e * 10 + (s[i] - '0');
+		point += eneg ? -e : e;
+	}
+	while (nd > 0 && dig[nd - 1] == '0')
+		nd--;
+	if (nd == 0) {
+		buf_addc(out, '0');
+		return;
+	}
+	if (neg)
+		buf_addc(out, '-');
+	/* value = 0.dig * 10^point */
+	if (point >= (long)nd && point <= 21) {
+		buf_add(out, dig, nd);
+		for (k = (long)nd; k < point; k++)
+			buf_addc(out, '0');
+	} else if (point > 0 && point < (long)nd) {
+		buf_add(out, dig, (size_t)point);
+		buf_addc(out, '.');
+		buf_add(out, dig + point, nd - (size_t)point);
+	} else if (point <= 0 && point > -6) {
+		buf_add(out, "0.", 2);
+		for (k = point; k < 0; k++)
+			buf_addc(out, '0');
+		buf_add(out, dig, nd);
+	} else {
+		buf_addc(out, dig[0]);
+		if (nd > 1) {
+			buf_addc(out, '.');
+			buf_add(out, dig + 1, nd - 1);
+		}
+		buf_printf(out, "e%ld", point - 1);
+	}
 }
 
-/* Appends j with its object keys sorted and numbers by value. */
-static void
-canon_json(json_t *j, struct buf *out)
+static size_t
+skip_ws(const char *s, size_t n, size_t i)
 {
-	char tmp[NUM_MAXLEN];
-	const char **keys, *k;
-	json_t *v;
-	size_t i, n;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	return i;
+}
 
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		keys = xreallocarray(NULL, json_object_size(j), sizeof(*keys));
-		n = 0;
-		json_object_foreach(j, k, v)
-			keys[n++] = k;
-		qsort(keys, n, sizeof(*keys), cmp_str);
+/* Decodes the string whose opening quote is at s[i] into raw; returns
+ * the index after its closing quote. */
+static size_t
+read_string(const char *s, size_t n, size_t i, struct buf *raw)
+{
+	struct jval v = { s + i, 0, J_STRING, JV_ESCAPED };
+	size_t j;
+
+	for (j = i + 1; j < n && s[j] != '"'; j++)
+		if (s[j] == '\\')
+			j++;
+	v.len = j + 1 - i;
+	raw->len = 0;
+	buf_grow(raw, v.len);
+	raw->len = jv_unescape(&v, raw->p);
+	return j + 1;
+}
+
+struct member {
+	char *key;		/* decoded */
+	size_t klen, order;
+	struct buf val;		/* canonical text */
+};
+
+static int
+cmp_member(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+
+	if (c == 0)
+		c = (x->klen > y->klen) - (x->klen < y->klen);
+	if (c == 0)
+		c = (x->order > y->order) - (x->order < y->order);
+	return c;
+}
+
+/*
+ * Appends the canonical text of the valid JSON value starting at s[i]
+ * (white space first is skipped); returns the index after it.  Objects
+ * get their members sorted by key, the last of duplicate keys kept, as
+ * jansson keeps it.
+ */
+static size_t
+canon_text(const char *s, size_t n, size_t i, struct buf *out)
+{
+	struct buf raw = { 0 };
+	struct member *m = NULL;
+	size_t nm = 0, j, k;
+
+	i = skip_ws(s, n, i);
+	switch (s[i]) {
+	case '{':
+		i = skip_ws(s, n, i + 1);
+		while (s[i] != '}') {
+			m = xreallocarray(m, nm + 1, sizeof(*m));
+			i = read_string(s, n, i, &raw);
+			m[nm].key = xmemdup(raw.p, raw.len);
+			m[nm].klen = raw.len;
+			m[nm].order = nm;
+			memset(&m[nm].val, 0, sizeof(m[nm].val));
+			i = skip_ws(s, n, i) + 1;	/* the colon */
+			i = skip_ws(s, n, canon_text(s, n, i, &m[nm].val));
+			nm++;
+			if (s[i] == ',')
+				i = skip_ws(s, n, i + 1);
+		}
+		qsort(m, nm, sizeof(*m), cmp_member);
 		buf_addc(out, '{');
-		for (i = 0; i < n; i++) {
-			if (i)
+		for (j = k = 0; j < nm; j++) {
+			if (j + 1 < nm && m[j].klen == m[j + 1].klen &&
+			    memcmp(m[j].key, m[j + 1].key, m[j].klen) == 0)
+				continue;	/* a later duplicate wins */
+			if (k++)
 				buf_addc(out, ',');
-			buf_jstr(out, keys[i], strlen(keys[i]));
+			buf_jstr(out, m[j].key, m[j].klen);
 			buf_addc(out, ':');
-			canon_json(json_object_get(j, keys[i]), out);
+			buf_add(out, m[j].val.p, m[j].val.len);
 		}
 		buf_addc(out, '}');
-		free(keys);
-		break;
-	case JSON_ARRAY:
+		for (j = 0; j < nm; j++) {
+			free(m[j].key);
+			buf_free(&m[j].val);
+		}
+		free(m);
+		buf_free(&raw);
+		return i + 1;
+	case '[':
 		buf_addc(out, '[');
-		for (i = 0; i < json_array_size(j); i++) {
-			if (i)
+		i = skip_ws(s, n, i + 1);
+		for (k = 0; s[i] != ']'; k++) {
+			if (k)
 				buf_addc(out, ',');
-			canon_json(json_array_get(j, i), out);
+			i = skip_ws(s, n, canon_text(s, n, i, out));
+			if (s[i] == ',')
+				i++;
 		}
 		buf_addc(out, ']');
-		break;
-	case JSON_STRING:
-		buf_jstr(out, json_string_value(j), json_string_length(j));
-		break;
-	case JSON_INTEGER:
-		buf_add(out, tmp, num_fmt_int(json_integer_value(j), tmp));
-		break;
-	case JSON_REAL:
-		buf_add(out, tmp, num_fmt_double(json_real_value(j), tmp));
-		break;
-	case JSON_TRUE:
+		return i + 1;
+	case '"':
+		i = read_string(s, n, i, &raw);
+		buf_jstr(out, raw.p, raw.len);
+		buf_free(&raw);
+		return i;
+	case 't':
 		buf_add(out, "true", 4);
-		break;
-	case JSON_FALSE:
+		return i + 4;
+	case 'f':
 		buf_add(out, "false", 5);
-		break;
-	case JSON_NULL:
+		return i + 5;
+	case 'n':
 		buf_add(out, "null", 4);
-		break;
+		return i + 4;
+	default:
+		for (j = i; j < n && strchr("+-.0123456789eE", s[j]) &&
+		    s[j] != '\0'; j++)
+			;
+		canon_number(s + i, j - i, out);
+		return j;
 	}
 }
 
 void
 jv_canonical(const struct jval *v, struct buf *out)
 {
-	char tmp[NUM_MAXLEN];
-	json_t *j;
-	int64_t i;
-
 	switch (v->type) {
 	case J_NONE:
-	case J_NULL:
 		buf_add(out, "null", 4);
-		return;
-	case J_TRUE:
-		buf_add(out, "true", 4);
-		return;
-	case J_FALSE:
-		buf_add(out, "false", 5);
-		return;
-	case J_NUMBER:
-		if ((v->flags & JV_INT) && num_parse_int(v->p, v->len, &i) == 0)
-			buf_add(out, tmp, num_fmt_int(i, tmp));
-		else
-			buf_add(out, tmp, num_fmt_double(num_parse_double(v->p,
-			    v->len), tmp));
 		return;
 	case J_STRING:
 		if (!(v->flags & JV_ESCAPED)) {
@@ -329,16 +451,16 @@ jv_canonical(const struct jval *v, struct buf *out)
 			return;
 		}
 		break;
+	case J_NUMBER:
+		if ((v->flags & JV_INT) && !(v->len == 2 && v->p[1] == '0')) {
+			/* JSON allows no leading zeros: an integer token is
+			 * its own canonical text, but for "-0" */
+			buf_add(out, v->p, v->len);
+			return;
+		}
+		break;
 	default:
 		break;
 	}
-	/* escaped strings, arrays and objects are rare here: jansson
-	 * reads them, and the value is written back in one form */
-	j = json_loadb(v->p, v->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-	if (j == NULL) {
-		buf_add(out, v->p, v->len);	/* the scanner vouched for it */
-		return;
-	}
-	canon_json(j, out);
-	json_decref(j);
+	canon_text(v->p, v->len, 0, out);
 }

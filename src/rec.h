@@ -38,9 +38,9 @@ void in_free(struct input *in);
 
 /*
  * Appends v's text in the one form that equal values share: numbers by
- * value (1, 1.0 and 1e0 are "1"), strings with the fewest escapes, arrays
- * and objects compact with their keys sorted; absent becomes null.  Keys
- * and distinct compare values this way.
+ * their exact decimal value (1, 1.0 and 1e0 are "1"), strings with the
+ * fewest escapes, arrays and objects compact with their keys sorted;
+ * absent becomes null.  Keys and distinct compare values this way.
  */
 void jv_canonical(const struct jval *v, struct buf *out);
 

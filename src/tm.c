@@ -277,27 +277,42 @@ digits(const char *s, size_t n, size_t *i, int k)
 static int
 make_instant(int64_t secs, int64_t off, int64_t frac, int64_t *ns)
 {
-	if (__builtin_sub_overflow(secs, off, &secs) ||
-	    __builtin_mul_overflow(secs, NS_PER_S, &secs) ||
+	/* before the epoch, borrow a second so that the product stays in
+	 * range when the sum does (1677-09-21T00:12:43.5Z) */
+	if (__builtin_sub_overflow(secs, off, &secs))
+		return -1;
+	if (secs < 0 && frac > 0) {
+		secs++;
+		frac -= NS_PER_S;
+	}
+	if (__builtin_mul_overflow(secs, NS_PER_S, &secs) ||
 	    __builtin_add_overflow(secs, frac, ns))
 		return -1;
 	return 0;
 }
 
+static int
+days_in_month(int y, int m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return mdays[m - 1];
+}
+
 int
 tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
 	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0;
 	int64_t frac = 0, off = 0, secs;
 	size_t i = 0;
 
 	if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
 	    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
-	    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 || d > mdays[mo - 1])
-		return -1;
-	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 ||
+	    d > days_in_month(y, mo))
 		return -1;
 	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		i++;
@@ -358,6 +373,10 @@ from_format(const char *s, size_t n, const char *fmt, int64_t *ns)
 	tm.tm_mday = 1;
 	tm.tm_year = 70;
 	if ((end = strptime(tmp, fmt, &tm)) == NULL || *end != '\0')
+		return -1;
+	/* strptime takes 30 February; timegm would roll it into March */
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon + 1))
 		return -1;
 	return make_instant((int64_t)timegm(&tm), tm.tm_gmtoff, 0, ns);
 }

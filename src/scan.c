@@ -1,0 +1,950 @@
+/*
+ * scan: a validating single pass over one NDJSON line.  The rules are
+ * jansson 2.14's (json_loadb with flags 0), checked empirically and kept
+ * honest by tests/scandiff.  Objects on the way to a requested path are
+ * walked recursively (as deep as the longest path); everything else is
+ * skipped by an iterative loop, so hostile nesting costs no stack.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+
+/*
+ * jansson's JSON_PARSER_MAX_DEPTH: every value counts, the top one is 1, so
+ * 2048 empty arrays nest but 2048 arrays around a number do not.
+ */
+#define MAXDEPTH 2048
+
+typedef unsigned char uchar;
+
+struct node {
+	const char *key;
+	size_t klen;
+	uint64_t pre;		/* prefix() of the key */
+	const struct node *kid;		/* first child, or NULL */
+	const struct node *next;	/* next sibling, or NULL */
+	size_t tlo, thi;	/* paths ending here: ord[tlo..thi) */
+	size_t tend;		/* paths in this subtree: ord[tlo..tend) */
+};
+
+struct scan_paths {
+	struct node *nodes;	/* preorder, so a subtree is contiguous */
+	size_t *ord;		/* path indices in node order */
+	size_t n;
+	char *text;		/* the paths, '.' cut to NUL */
+	char *keys;		/* the node keys, each followed by 8 NULs */
+};
+
+struct sc {
+	const uchar *s, *end;
+	const struct scan_paths *ps;
+	struct jval *out;
+	struct scan_error *e;
+};
+
+enum { C_WS = 1, C_STR = 2, C_DIG = 4 };
+
+/* C_STR marks the bytes that end the plain ASCII run inside a string. */
+static const uchar cls[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+/*
+ * 2^1024 - 2^970, halfway between DBL_MAX and 2^1024: strtod rounds this
+ * and everything above it to infinity (the tie goes to even, which is up),
+ * and jansson calls that "real number overflow".
+ */
+static const char huge[] =
+    "179769313486231580793728971405303415079934132710037826936173778980444"
+    "968292764750946649017977587207096330286416692887910946555547851940402"
+    "630657488671505820681908902000708383676273854845817711531764475730270"
+    "069855571366959622842914819860834936475292719074168444365510704342711"
+    "559699508093042880177904174497792";
+
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#define INLINE inline __attribute__((always_inline))
+#else
+#define COLD
+#define INLINE inline
+#endif
+
+COLD static const uchar *
+fail(struct sc *sc, const uchar *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	sc->e->pos = at - sc->s;
+	va_start(ap, fmt);
+	vsnprintf(sc->e->text, sizeof(sc->e->text), fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+COLD static const uchar *
+unexpected(struct sc *sc, const uchar *at)
+{
+	if (at == sc->end)
+		return fail(sc, at, "unexpected end of input");
+	if (*at > 0x20 && *at < 0x7f)
+		return fail(sc, at, "unexpected '%c'", *at);
+	return fail(sc, at, "unexpected byte 0x%02x", *at);
+}
+
+static INLINE const uchar *
+ws(const uchar *p, const uchar *end)
+{
+	/* compact lines have no white space: one test decides */
+	if (p < end && *p > ' ')
+		return p;
+	while (p < end && (cls[*p] & C_WS))
+		p++;
+	return p;
+}
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/*
+ * Sets the high bit of the bytes of x (8 bytes of a string) that end its
+ * plain ASCII run: '"', '\\', below 0x20, from 0x80.  Borrows can set bits
+ * above the first such byte too, but never below it.
+ */
+static INLINE uint64_t
+stops(uint64_t x)
+{
+	return ((x - ONES * 0x20) | ((x ^ ONES * '"') - ONES) |
+	    ((x ^ ONES * '\\') - ONES) | x) & HIGH;
+}
+#endif
+
+/*
+ * The first min(n, 8) bytes of k as a number, to compare 8 bytes of keys
+ * at once.  Reads up to 8 bytes when there are that many before end.
+ */
+static INLINE uint64_t
+prefix(const uchar *k, size_t n, const uchar *end)
+{
+	uint64_t x = 0;
+	size_t i;
+
+#ifdef SWAR
+	if (end - k >= 8) {
+		memcpy(&x, k, 8);
+		return n >= 8 ? x : x & ((1ULL << 8 * n) - 1);
+	}
+#else
+	(void)end;
+#endif
+	for (i = 0; i < n && i < 8; i++)
+		x |= (uint64_t)k[i] << 8 * i;
+	return x;
+}
+
+/* Returns the value of 4 hex digits at p, or more than 0xffff if bad. */
+static unsigned
+hex4(const uchar *p, const uchar *end)
+{
+	unsigned u = 0, c, i;
+
+	if (end - p < 4)
+		return 0x10000;
+	for (i = 0; i < 4; i++) {
+		c = p[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			c = (c | 0x20) - 'a' + 10;
+		else
+			return 0x10000;
+		u = u << 4 | c;
+	}
+	return u;
+}
+
+/* Checks the escape at q (a backslash); returns the byte after it. */
+static const uchar *
+escape(struct sc *sc, const uchar *q)
+{
+	unsigned u, lo;
+
+	if (sc->end - q < 2)
+		return fail(sc, q, "unterminated string");
+	switch (q[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
+	case 't':
+		return q + 2;
+	case 'u':
+		break;
+	default:
+		return fail(sc, q, "invalid escape");
+	}
+	if ((u = hex4(q + 2, sc->end)) > 0xffff)
+		return fail(sc, q, "invalid \\u escape");
+	if (u == 0)	/* jansson refuses NUL in keys and in values */
+		return fail(sc, q, "\\u0000 not allowed");
+	if (u < 0xd800 || u > 0xdfff)
+		return q + 6;
+	if (u > 0xdbff || sc->end - q < 8 || q[6] != '\\' || q[7] != 'u')
+		return fail(sc, q, "lone surrogate \\u%04X", u);
+	if ((lo = hex4(q + 8, sc->end)) > 0xffff)
+		return fail(sc, q + 6, "invalid \\u escape");
+	if (lo < 0xdc00 || lo > 0xdfff)
+		return fail(sc, q, "lone surrogate \\u%04X", u);
+	return q + 12;
+}
+
+/* Checks the UTF-8 sequence whose lead byte is at q. */
+static const uchar *
+utf8(struct sc *sc, const uchar *q)
+{
+	uchar c = q[0], lo = 0x80, hi = 0xbf;
+	size_t k, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 1;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 2;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 3;
+	else
+		return fail(sc, q, "invalid UTF-8");
+	/* the second byte rules out overlongs, surrogates and > U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if ((size_t)(sc->end - q) <= k || q[1] < lo || q[1] > hi)
+		return fail(sc, q, "invalid UTF-8");
+	for (i = 2; i <= k; i++)
+		if ((q[i] & 0xc0) != 0x80)
+			return fail(sc, q, "invalid UTF-8");
+	return q + k + 1;
+}
+
+/* The first byte at or after q that ends a plain ASCII run, or end. */
+static INLINE const uchar *
+plain(const uchar *q, const uchar *end)
+{
+#ifdef SWAR
+	uint64_t x, m;
+
+	for (; end - q >= 8; q += 8) {
+		memcpy(&x, q, 8);
+		if ((m = stops(x)) != 0)
+			return q + __builtin_ctzll(m) / 8;
+	}
+#endif
+	while (q < end && !(cls[*q] & C_STR))
+		q++;
+	return q;
+}
+
+/*
+ * Goes on with the string opened at p from its byte q, which ends a plain
+ * run: escapes, UTF-8 and errors live here, off the fast path.
+ */
+static const uchar *
+strrest(struct sc *sc, const uchar *p, const uchar *q, unsigned char *fl)
+{
+	const uchar *end = sc->end;
+
+	for (;;) {
+		if (q == end)
+			return fail(sc, p, "unterminated string");
+		if (*q == '"')
+			return q + 1;
+		if (*q == '\\') {
+			*fl |= JV_ESCAPED;
+			q = escape(sc, q);
+		} else if (*q < 0x20)
+			return fail(sc, q, "control character in string");
+		else
+			q = utf8(sc, q);
+		if (q == NULL)
+			return NULL;
+		q = plain(q, end);
+	}
+}
+
+/*
+ * Scans the string whose opening quote is at p; returns the byte after the
+ * closing quote and sets JV_ESCAPED in *fl when it holds a backslash.
+ */
+static INLINE const uchar *
+str(struct sc *sc, const uchar *p, unsigned char *fl)
+{
+	const uchar *q = plain(p + 1, sc->end);
+
+	if (q < sc->end && *q == '"')
+		return q + 1;
+	return strrest(sc, p, q, fl);
+}
+
+/*
+ * Tells whether the real number with integer digits ip[0..ni), fraction
+ * digits fp[0..nf) and exponent ex makes strtod overflow.
+ */
+static int
+overflows(const uchar *ip, size_t ni, const uchar *fp, size_t nf,
+    long long ex)
+{
+	const uchar *d = ip;
+	size_t nd = ni, z = 0, k;
+	long long e;
+
+	/* the value is 0.DDD x 10^e, DDD without leading zeros */
+	if (*ip == '0') {
+		while (z < nf && fp[z] == '0')
+			z++;
+		if (z == nf)
+			return 0;
+		d = fp + z;
+		nd = nf - z;
+		fp = NULL;
+		e = ex - (long long)z;
+	} else
+		e = ex + (long long)ni;
+	if (e != 309)
+		return e > 309;
+	for (k = 0; k < sizeof(huge) - 1; k++) {
+		if (nd == 0) {
+			if (fp == NULL || nf == 0)
+				return 0;	/* a prefix of huge is below it */
+			d = fp;
+			nd = nf;
+			fp = NULL;
+		}
+		if (*d != (uchar)huge[k])
+			return *d > (uchar)huge[k];
+		d++;
+		nd--;
+	}
+	return 1;
+}
+
+/* Goes on with the number at p from q, its '.', 'e' or 'E'. */
+static const uchar *
+real(struct sc *sc, const uchar *p, const uchar *ip, const uchar *q)
+{
+	const uchar *end = sc->end, *fp = NULL, *ep;
+	size_t ni = q - ip, nf = 0;
+	long long ex = 0;
+	int eneg = 0, big = ni > 308;
+
+	if (*q == '.') {
+		fp = ++q;
+		while (q < end && (cls[*q] & C_DIG))
+			q++;
+		if ((nf = q - fp) == 0)
+			return fail(sc, p, "invalid number");
+	}
+	if (q < end && (*q | 0x20) == 'e') {
+		if (++q < end && (*q == '+' || *q == '-'))
+			eneg = *q++ == '-';
+		for (ep = q; q < end && (cls[*q] & C_DIG); q++)
+			if (ex < 100000000000000000LL)	/* beyond any line */
+				ex = ex * 10 + (*q - '0');
+		if (q == ep)
+			return fail(sc, p, "invalid number");
+		big = 1;
+	}
+	if (big && overflows(ip, ni, fp, nf, eneg ? -ex : ex))
+		return fail(sc, p, "number too big");
+	return q;
+}
+
+/* Scans the number at p (a '-' or a digit) into v. */
+static INLINE const uchar *
+num(struct sc *sc, const uchar *p, struct jval *v)
+{
+	const uchar *end = sc->end, *ip = p + (*p == '-'), *q = ip;
+	size_t ni;
+
+	v->type = J_NUMBER;
+	while (q < end && (cls[*q] & C_DIG))
+		q++;
+	ni = q - ip;
+	/* "01" is an error in jansson too, if a different one */
+	if (ni == 0 || (*ip == '0' && ni > 1))
+		return fail(sc, p, "invalid number");
+	if (q < end && (*q == '.' || (*q | 0x20) == 'e'))
+		return real(sc, p, ip, q);
+	/* strtoll's range, as jansson reads integers */
+	if (ni >= 19 && (ni > 19 || memcmp(ip, *p == '-' ?
+	    "9223372036854775808" : "9223372036854775807", 19) > 0))
+		return fail(sc, p, "number too big");
+	v->flags = JV_INT;
+	return q;
+}
+
+/* Checks that the literal w, of n bytes, is at p. */
+static const uchar *
+lit(struct sc *sc, const uchar *p, const char *w, size_t n)
+{
+	if ((size_t)(sc->end - p) >= n && memcmp(p, w, n) == 0)
+		return p + n;
+	return fail(sc, p, "invalid literal");
+}
+
+/*
+ * Scans the scalar at p into v.  jansson reads one byte past a number or
+ * a literal and pushes it back; a NUL pushed back looks like its empty
+ * buffer, so it is lost.  Hence one NUL right after such a token is
+ * skipped here too (it is not part of v).
+ */
+static INLINE const uchar *
+scalar(struct sc *sc, const uchar *p, struct jval *v)
+{
+	const uchar *q;
+
+	v->p = (const char *)p;
+	v->flags = 0;
+	switch (*p) {
+	case '"':
+		v->type = J_STRING;
+		if ((q = str(sc, p, &v->flags)) == NULL)
+			return NULL;
+		v->len = q - p;
+		return q;
+	case '-': case '0': case '1': case '2': case '3': case '4': case '5':
+	case '6': case '7': case '8': case '9':
+		q = num(sc, p, v);
+		break;
+	case 't':
+		v->type = J_TRUE;
+		q = lit(sc, p, "true", 4);
+		break;
+	case 'f':
+		v->type = J_FALSE;
+		q = lit(sc, p, "false", 5);
+		break;
+	case 'n':
+		v->type = J_NULL;
+		q = lit(sc, p, "null", 4);
+		break;
+	default:
+		return unexpected(sc, p);
+	}
+	if (q == NULL)
+		return NULL;
+	v->len = q - p;
+	if (q < sc->end && *q == '\0')
+		q++;
+	return q;
+}
+
+/*
+ * Skips the object or array at p, a value at depth d, without recursion:
+ * one bit per open container says whether it is an object.
+ */
+static const uchar *
+skip(struct sc *sc, const uchar *p, size_t d)
+{
+	uint64_t obj[MAXDEPTH / 64 + 1];
+	const uchar *end = sc->end;
+	size_t lvl = 0;
+	struct jval v;
+	int isobj;
+
+	goto open;
+value:
+	if (d + lvl > MAXDEPTH)
+		return fail(sc, p, "nesting too deep");
+	if (p == end)
+		return unexpected(sc, p);
+	if (*p != '{' && *p != '[') {
+		if ((p = scalar(sc, p, &v)) == NULL)
+			return NULL;
+		goto after;
+	}
+open:
+	isobj = *p == '{';
+	if (isobj)
+		obj[lvl / 64] |= (uint64_t)1 << lvl % 64;
+	else
+		obj[lvl / 64] &= ~((uint64_t)1 << lvl % 64);
+	lvl++;
+	p = ws(p + 1, end);
+	if (p < end && *p == (isobj ? '}' : ']')) {
+		p++;
+		lvl--;
+		goto after;
+	}
+	if (isobj)
+		goto key;
+	goto value;
+after:
+	if (lvl == 0)
+		return p;
+	p = ws(p, end);
+	isobj = obj[(lvl - 1) / 64] >> (lvl - 1) % 64 & 1;
+	if (p < end && *p == ',') {
+		p = ws(p + 1, end);
+		if (isobj)
+			goto key;
+		goto value;
+	}
+	if (p < end && *p == (isobj ? '}' : ']')) {
+		p++;
+		lvl--;
+		goto after;
+	}
+	return unexpected(sc, p);
+key:
+	if (p == end || *p != '"')
+		return unexpected(sc, p);
+	v.flags = 0;
+	if ((p = str(sc, p, &v.flags)) == NULL)
+		return NULL;
+	p = ws(p, end);
+	if (p == end || *p != ':')
+		return unexpected(sc, p);
+	p = ws(p + 1, end);
+	goto value;
+}
+
+/* Scans any value at p, at depth d, into v. */
+static INLINE const uchar *
+val(struct sc *sc, const uchar *p, size_t d, struct jval *v)
+{
+	const uchar *q;
+
+	if (d > MAXDEPTH)
+		return fail(sc, p, "nesting too deep");
+	if (p == sc->end)
+		return unexpected(sc, p);
+	if (*p != '{' && *p != '[')
+		return scalar(sc, p, v);
+	v->type = *p == '{' ? J_OBJECT : J_ARRAY;
+	v->flags = 0;
+	if ((q = skip(sc, p, d)) == NULL)
+		return NULL;
+	v->p = (const char *)p;
+	v->len = q - p;
+	return q;
+}
+
+/*
+ * Decodes one character of a string body that str() accepted, at *pp,
+ * into b as UTF-8; returns its length.
+ */
+static size_t
+unit(const uchar **pp, uchar *b)
+{
+	const uchar *p = *pp;
+	unsigned u;
+
+	*pp = p + 2;
+	if (*p != '\\') {
+		*pp = p + 1;
+		b[0] = *p;
+		return 1;
+	}
+	switch (p[1]) {
+	case 'b': b[0] = '\b'; return 1;
+	case 'f': b[0] = '\f'; return 1;
+	case 'n': b[0] = '\n'; return 1;
+	case 'r': b[0] = '\r'; return 1;
+	case 't': b[0] = '\t'; return 1;
+	case 'u': break;
+	default: b[0] = p[1]; return 1;
+	}
+	u = hex4(p + 2, p + 6);
+	*pp = p + 6;
+	if (u >= 0xd800 && u <= 0xdbff) {
+		u = 0x10000 + ((u - 0xd800) << 10) + (hex4(p + 8, p + 12) - 0xdc00);
+		*pp = p + 12;
+	}
+	if (u < 0x80) {
+		b[0] = u;
+		return 1;
+	}
+	if (u < 0x800) {
+		b[0] = 0xc0 | u >> 6;
+		b[1] = 0x80 | (u & 0x3f);
+		return 2;
+	}
+	if (u < 0x10000) {
+		b[0] = 0xe0 | u >> 12;
+		b[1] = 0x80 | (u >> 6 & 0x3f);
+		b[2] = 0x80 | (u & 0x3f);
+		return 3;
+	}
+	b[0] = 0xf0 | u >> 18;
+	b[1] = 0x80 | (u >> 12 & 0x3f);
+	b[2] = 0x80 | (u >> 6 & 0x3f);
+	b[3] = 0x80 | (u & 0x3f);
+	return 4;
+}
+
+/* Compares the escaped key body k[0..n) with a trie key, decoding lazily. */
+static int
+keyeq(const uchar *k, size_t n, const struct node *c)
+{
+	const uchar *end = k + n, *key = (const uchar *)c->key;
+	size_t left = c->klen, m;
+	uchar b[4];
+
+	while (k < end) {
+		m = unit(&k, b);
+		if (m > left || memcmp(b, key, m) != 0)
+			return 0;
+		key += m;
+		left -= m;
+	}
+	return left == 0;
+}
+
+/* Whether the plain key body k[0..n) names c, of the same length. */
+static INLINE int
+keyis(const uchar *k, size_t n, const uchar *end, const struct node *c)
+{
+	const uchar *ck = (const uchar *)c->key;
+	size_t i;
+
+	/* c->key is followed by 8 NULs, so prefix() reads it whole */
+	for (i = 0; i < n; i += 8)
+		if (prefix(k + i, n - i, end) != prefix(ck + 8 + i, n - i,
+		    ck + 8 + n + 8))
+			return 0;
+	return 1;
+}
+
+/* Finds the child of nd named by the key body k[0..n), if any. */
+static INLINE const struct node *
+match(const struct sc *sc, const struct node *nd, const uchar *k, size_t n,
+    int esc)
+{
+	const struct node *c;
+
+	for (c = nd->kid; c; c = c->next)
+		if (esc ? keyeq(k, n, c) : c->klen == n && (n == 0 ||
+		    (c->pre == prefix(k, n, sc->end) &&
+		    (n <= 8 || keyis(k + 8, n - 8, sc->end, c)))))
+			return c;
+	return NULL;
+}
+
+/*
+ * Scans the object at p (depth d), whose trie node nd has children,
+ * filling the outputs of the paths below nd.
+ */
+static const uchar *
+pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
+{
+	const struct scan_paths *ps = sc->ps;
+	const uchar *end = sc->end, *k, *q;
+	const struct node *c;
+	struct jval v;
+	size_t i;
+
+	/* each test looks for the expected byte before any white space */
+	if (++p == end || *p != '"') {
+		p = ws(p, end);
+		if (p < end && *p == '}')
+			return p + 1;
+	}
+	for (;;) {
+		if (p == end || *p != '"')
+			return unexpected(sc, p);
+		k = p;
+		v.flags = 0;
+		if ((p = str(sc, p, &v.flags)) == NULL)
+			return NULL;
+		c = match(sc, nd, k + 1, p - k - 2, v.flags);
+		if (p == end || *p != ':') {
+			p = ws(p, end);
+			if (p == end || *p != ':')
+				return unexpected(sc, p);
+		}
+		p = ws(p + 1, end);
+		if (c == NULL) {
+			if ((p = val(sc, p, d + 1, &v)) == NULL)
+				return NULL;
+		} else {
+			/* a later duplicate replaces all an earlier one gave */
+			for (i = c->thi; i < c->tend; i++)
+				sc->out[ps->ord[i]].type = J_NONE;
+			if (c->kid && p < end && *p == '{' && d < MAXDEPTH) {
+				if ((q = pobj(sc, p, d + 1, c)) == NULL)
+					return NULL;
+				v.type = J_OBJECT;
+				v.flags = 0;
+				v.p = (const char *)p;
+				v.len = q - p;
+			} else if ((q = val(sc, p, d + 1, &v)) == NULL)
+				return NULL;
+			for (i = c->tlo; i < c->thi; i++)
+				sc->out[ps->ord[i]] = v;
+			p = q;
+		}
+		if (p == end || (*p != ',' && *p != '}'))
+			p = ws(p, end);
+		if (p < end && *p == ',') {
+			if (++p == end || *p != '"')
+				p = ws(p, end);
+			continue;
+		}
+		if (p < end && *p == '}')
+			return p + 1;
+		return unexpected(sc, p);
+	}
+}
+
+int
+scan_object(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e)
+{
+	struct sc sc;
+	struct jval v;
+	const uchar *p, *q;
+	size_t i;
+
+	sc.s = (const uchar *)s;
+	sc.end = sc.s + n;
+	sc.ps = ps;
+	sc.out = out;
+	sc.e = e;
+	for (i = 0; i < ps->n; i++) {
+		out[i].p = NULL;
+		out[i].len = 0;
+		out[i].type = J_NONE;
+		out[i].flags = 0;
+	}
+	p = ws(sc.s, sc.end);
+	if (p < sc.end && *p == '{' && ps->nodes[0].kid != NULL)
+		q = pobj(&sc, p, 1, ps->nodes);
+	else
+		q = val(&sc, p, 1, &v);
+	if (q == NULL)
+		return -1;
+	if (ws(q, sc.end) != sc.end) {
+		fail(&sc, ws(q, sc.end), *p == '{' ?
+		    "trailing characters after object" :
+		    "trailing characters after value");
+		return -1;
+	}
+	if (*p != '{') {
+		fail(&sc, p, "not an object");
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+jv_unescape(const struct jval *v, char *dst)
+{
+	const uchar *p, *end, *bs;
+	uchar *d = (uchar *)dst;
+
+	if (v->len < 2)
+		return 0;
+	p = (const uchar *)v->p + 1;
+	end = (const uchar *)v->p + v->len - 1;
+	while (p < end) {
+		if ((bs = memchr(p, '\\', end - p)) == NULL)
+			bs = end;
+		memcpy(d, p, bs - p);
+		d += bs - p;
+		p = bs;
+		if (p < end)
+			d += unit(&p, d);
+	}
+	return d - (uchar *)dst;
+}
+
+size_t
+jv_minify(const struct jval *v, char *dst)
+{
+	const char *p = v->p, *end = v->p + v->len;
+	char *d = dst, c;
+
+	while (p < end) {
+		c = *p++;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		*d++ = c;
+		if (c != '"')
+			continue;
+		/* copy the string through, escapes and all */
+		while (p < end) {
+			c = *d++ = *p++;
+			if (c == '"')
+				break;
+			if (c == '\\' && p < end)
+				*d++ = *p++;
+		}
+	}
+	return d - dst;
+}
+
+/*
+ * The trie is built in a scratch tree (first child, next sibling, in the
+ * order the paths name them) and then laid out in preorder.
+ */
+struct tnode {
+	const char *key;
+	size_t klen, kid, last, next, parent;
+};
+
+static size_t
+tchild(struct tnode *t, size_t *nt, size_t at, const char *key, size_t klen)
+{
+	size_t c;
+
+	for (c = t[at].kid; c; c = t[c].next)
+		if (t[c].klen == klen && memcmp(t[c].key, key, klen) == 0)
+			return c;
+	c = (*nt)++;
+	t[c].key = key;
+	t[c].klen = klen;
+	t[c].kid = t[c].last = t[c].next = 0;
+	t[c].parent = at;
+	if (t[at].kid == 0)
+		t[at].kid = c;
+	else
+		t[t[at].last].next = c;
+	t[at].last = c;
+	return c;
+}
+
+static void
+layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
+    size_t *pre, size_t *idx, size_t *size, size_t *stack)
+{
+	struct node *nd = ps->nodes;
+	size_t np = 0, sp = 0, v, c, i, j, k;
+
+	/* preorder, pushing children reversed so the first comes out first */
+	stack[sp++] = 0;
+	while (sp) {
+		v = stack[--sp];
+		idx[v] = np;
+		pre[np++] = v;
+		for (c = t[v].kid, k = sp; c; c = t[c].next)
+			stack[sp++] = c;
+		for (j = sp; k + 1 < j; k++, j--) {
+			c = stack[k];
+			stack[k] = stack[j - 1];
+			stack[j - 1] = c;
+		}
+	}
+	for (i = 0; i < nt; i++)
+		size[i] = 1;
+	for (i = nt; i-- > 1;)
+		size[idx[t[pre[i]].parent]] += size[i];
+	for (i = 0, k = 0; i < nt; i++) {
+		v = pre[i];
+		memcpy(ps->keys + k, t[v].key, t[v].klen);
+		nd[i].key = ps->keys + k;
+		nd[i].klen = t[v].klen;
+		nd[i].pre = prefix((uchar *)nd[i].key, t[v].klen,
+		    (uchar *)nd[i].key + t[v].klen + 8);
+		k += t[v].klen + 8;
+		nd[i].kid = t[v].kid ? nd + idx[t[v].kid] : NULL;
+		nd[i].next = t[v].next ? nd + idx[t[v].next] : NULL;
+		nd[i].tlo = nd[i].thi = 0;
+	}
+	/* count paths per node, then place them in node order */
+	for (i = 0; i < ps->n; i++)
+		nd[idx[term[i]]].thi++;
+	for (i = 0, k = 0; i < nt; i++) {
+		nd[i].tlo = k;
+		k += nd[i].thi;
+		nd[i].thi = nd[i].tlo;
+	}
+	for (i = 0; i < ps->n; i++)
+		ps->ord[nd[idx[term[i]]].thi++] = i;
+	for (i = 0; i < nt; i++)
+		nd[i].tend = nd[i + size[i] - 1].thi;
+}
+
+struct scan_paths *
+scan_compile(const char *const *paths, size_t n)
+{
+	struct scan_paths *ps;
+	struct tnode *t = NULL;
+	size_t *scratch = NULL, len = 0, nt = 1, max = 1, i, at;
+	const char *q;
+	char *p, *dot;
+
+	for (i = 0; i < n; i++) {
+		len += strlen(paths[i]) + 1;
+		for (q = paths[i]; (q = strchr(q, '.')); q++)
+			max++;
+		max++;
+	}
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return NULL;
+	ps->n = n;
+	ps->text = malloc(len ? len : 1);
+	ps->keys = calloc(len + 8 * max, 1);
+	ps->nodes = calloc(max, sizeof(*ps->nodes));
+	ps->ord = calloc(n ? n : 1, sizeof(*ps->ord));
+	t = calloc(max, sizeof(*t));
+	scratch = calloc(4 * max + n + 1, sizeof(*scratch));
+	if (!ps->text || !ps->keys || !ps->nodes || !ps->ord || !t || !scratch) {
+		free(t);
+		free(scratch);
+		scan_free(ps);
+		return NULL;
+	}
+	t[0].key = "";
+	for (i = 0, p = ps->text; i < n; i++) {
+		len = strlen(paths[i]) + 1;
+		memcpy(p, paths[i], len);
+		for (at = 0;; p = dot + 1) {
+			dot = strchr(p, '.');
+			if (dot)
+				*dot = '\0';
+			at = tchild(t, &nt, at, p, strlen(p));
+			if (dot == NULL)
+				break;
+		}
+		p += strlen(p) + 1;
+		scratch[4 * max + i] = at;
+	}
+	layout(ps, t, nt, scratch + 4 * max, scratch, scratch + max,
+	    scratch + 2 * max, scratch + 3 * max);
+	free(t);
+	free(scratch);
+	return ps;
+}
+
+void
+scan_free(struct scan_paths *ps)
+{
+	if (ps == NULL)
+		return;
+	free(ps->text);
+	free(ps->keys);
+	free(ps->nodes);
+	free(ps->ord);
+	free(ps);
+}

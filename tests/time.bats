@@ -1,0 +1,651 @@
+#!/usr/bin/env bats
+# Event time (SPEC 2): epoch numbers, RFC 3339 strings, --time-format,
+# the int64-nanosecond range, bad times, how times are written, durations.
+# Seen through swindow: a 1 ns tumbling window starts at the event's own
+# instant, and --time-out ns prints that instant exactly.
+
+load helper
+
+# --- epoch numbers ------------------------------------------------------
+
+@test "epoch: auto unit by magnitude, the same instant in s, ms, us, ns" {
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":1700000000.5,"n":1}
+{"ts":1700000000500,"n":2}
+{"ts":1700000000500000,"n":3}
+{"ts":1700000000500000000,"n":4}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1700000000500000000,"window_end":1700000000500000001,"count":4,"collect_n":[1,2,3,4]}
+EOF
+}
+
+@test "epoch: auto boundaries 1e11 is ms, 1e14 is us, 1e17 is ns, by |v|" {
+	# 1e11 ms = 1e14 us = 1e17 ns = 1e8 s = 1973-03-03T09:46:40Z
+	run --separate-stderr swindow --tumble 1s -a count -a collect:n <<'EOF'
+{"ts":100000000000,"n":1}
+{"ts":100000000000000,"n":2}
+{"ts":100000000000000000,"n":3}
+{"ts":1e11,"n":4}
+{"ts":-100000000000,"n":5}
+{"ts":-1e14,"n":6}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"1966-10-31T14:13:20Z","window_end":"1966-10-31T14:13:21Z","count":2,"collect_n":[5,6]}
+{"window_start":"1973-03-03T09:46:40Z","window_end":"1973-03-03T09:46:41Z","count":4,"collect_n":[1,2,3,4]}
+EOF
+}
+
+@test "epoch: just below each boundary is the smaller unit (so out of range)" {
+	# 99999999999 s, 99999999999999 ms, 99999999999999999 us are all
+	# about year 5138: bad.  Read with the next unit they would be good.
+	local v
+	for v in 99999999999 99999999999999 99999999999999999 -99999999999 \
+	    99999999999.5; do
+		run --separate-stderr swindow --tumble 1s -a count \
+		    <<<"{\"ts\":$v}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time $v" ]
+	done
+}
+
+@test "epoch: fractions are exact from their decimal digits, not a double" {
+	# As doubles, 1700000000.123456789 is ...123456716.5 ns and
+	# 1.00000000049999999999 is 1.0000000005000000414 s.
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":1700000000.123456789,"n":1}
+{"ts":1.00000000049999999999,"n":2}
+{"ts":170000000012345678915e-11,"n":3}
+{"ts":1700000000123.456789,"n":4}
+{"ts":1700000000123456.789,"n":5}
+{"ts":1.0000000004,"n":6}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1000000000,"window_end":1000000001,"count":2,"collect_n":[2,6]}
+{"window_start":1700000000123456789,"window_end":1700000000123456790,"count":4,"collect_n":[1,3,4,5]}
+EOF
+}
+
+@test "epoch: half a nanosecond rounds away from zero" {
+	# SPEC says "rounded to the nanosecond"; ties are the tool's choice.
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":1.0000000005,"n":1}
+{"ts":-1.0000000005,"n":2}
+{"ts":0.0000000015,"n":3}
+{"ts":1.0000000025,"n":4}
+{"ts":5e-10,"n":5}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-1000000001,"window_end":-1000000000,"count":1,"collect_n":[2]}
+{"window_start":1,"window_end":2,"count":1,"collect_n":[5]}
+{"window_start":2,"window_end":3,"count":1,"collect_n":[3]}
+{"window_start":1000000001,"window_end":1000000002,"count":1,"collect_n":[1]}
+{"window_start":1000000003,"window_end":1000000004,"count":1,"collect_n":[4]}
+EOF
+}
+
+@test "epoch: exponents, the unit chosen from the value" {
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":1.7e9,"n":1}
+{"ts":17e8,"n":2}
+{"ts":1.7E+9,"n":3}
+{"ts":0.17e10,"n":4}
+{"ts":1700000000e0,"n":5}
+{"ts":1.7e12,"n":6}
+{"ts":1700000000123e-3,"n":7}
+{"ts":1.7000000001234567891e9,"n":8}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1700000000000000000,"window_end":1700000000000000001,"count":6,"collect_n":[1,2,3,4,5,6]}
+{"window_start":1700000000123000000,"window_end":1700000000123000001,"count":1,"collect_n":[7]}
+{"window_start":1700000000123456789,"window_end":1700000000123456790,"count":1,"collect_n":[8]}
+EOF
+}
+
+@test "epoch: negative times are before 1970, windows align by floor" {
+	run --separate-stderr swindow --tumble 500ms -a count -a collect:n <<'EOF'
+{"ts":-1.5,"n":1}
+{"ts":-0.1,"n":2}
+{"ts":-1700000000,"n":3}
+{"ts":-1.2,"n":4}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"1916-02-18T01:46:40Z","window_end":"1916-02-18T01:46:40.5Z","count":1,"collect_n":[3]}
+{"window_start":"1969-12-31T23:59:58.5Z","window_end":"1969-12-31T23:59:59Z","count":2,"collect_n":[1,4]}
+{"window_start":"1969-12-31T23:59:59.5Z","window_end":"1970-01-01T00:00:00Z","count":1,"collect_n":[2]}
+EOF
+}
+
+@test "--time-unit s|ms|us|ns overrides auto for numbers and numeric strings" {
+	local u
+	local -A want=(
+	    [s]='1500000000000 2250000000'
+	    [ms]='1500000000 2250000'
+	    [us]='1500000 2250'
+	    [ns]='1500 2'
+	    [auto]='1500000000000 2250000000'
+	)
+	for u in s ms us ns auto; do
+		run --separate-stderr swindow --tumble 1ns --time-out ns \
+		    --time-unit "$u" -a count <<'EOF'
+{"ts":1500}
+{"ts":"2.25"}
+EOF
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		set -- ${want[$u]}
+		expect <<EOF
+{"window_start":$2,"window_end":$(($2 + 1)),"count":1}
+{"window_start":$1,"window_end":$(($1 + 1)),"count":1}
+EOF
+	done
+}
+
+@test "--time-unit: a fixed unit makes auto's big values out of range" {
+	run --separate-stderr swindow --tumble 1s --time-unit s -a count \
+	    <<<'{"ts":100000000000}'
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: line 1: bad time 100000000000
+EOF
+	run --separate-stderr swindow --tumble 1ns --time-unit ns \
+	    --time-out ns -a count <<<'{"ts":1700000000}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1700000000,"window_end":1700000001,"count":1}
+EOF
+}
+
+@test "--time-unit does not change RFC 3339 strings; a bad unit is exit 2" {
+	run --separate-stderr swindow --tumble 1s --time-unit ms -a count \
+	    <<<'{"ts":"2026-11-23T20:00:01Z"}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:01Z","window_end":"2026-11-23T20:00:02Z","count":1}
+EOF
+	run --separate-stderr swindow --tumble 1s --time-unit m -a count \
+	    <<<'{"ts":1}'
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: --time-unit: bad unit 'm'
+Try 'swindow --help' for more information.
+EOF
+}
+
+# --- strings ------------------------------------------------------------
+
+@test "RFC 3339: Z, t/z, space for T, +01:00, -05:30, no zone are one instant" {
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":"2026-11-23T20:00:01Z","n":1}
+{"ts":"2026-11-23t20:00:01z","n":2}
+{"ts":"2026-11-23 20:00:01Z","n":3}
+{"ts":"2026-11-23T21:00:01+01:00","n":4}
+{"ts":"2026-11-23T14:30:01-05:30","n":5}
+{"ts":"2026-11-23T20:00:01","n":6}
+{"ts":"2026-11-24T01:30:01+05:30","n":7}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1795464001000000000,"window_end":1795464001000000001,"count":7,"collect_n":[1,2,3,4,5,6,7]}
+EOF
+}
+
+@test "RFC 3339: 1 to 9 fraction digits, written back with only those needed" {
+	run --separate-stderr swindow --tumble 1ns -a collect:n <<'EOF'
+{"ts":"2026-11-23T20:00:01.1Z","n":1}
+{"ts":"2026-11-23T20:00:01.12Z","n":2}
+{"ts":"2026-11-23T20:00:01.123+00:00","n":3}
+{"ts":"2026-11-23T20:00:01.1234Z","n":4}
+{"ts":"2026-11-23T20:00:01.12345Z","n":5}
+{"ts":"2026-11-23T20:00:01.123456Z","n":6}
+{"ts":"2026-11-23T20:00:01.1234567Z","n":7}
+{"ts":"2026-11-23T20:00:01.12345678Z","n":8}
+{"ts":"2026-11-23T20:00:01.123456789Z","n":9}
+{"ts":"2026-11-23T20:00:01.120Z","n":10}
+{"ts":"2026-11-23T20:00:01.000000000Z","n":11}
+{"ts":"2026-11-23T20:00:01.000000001Z","n":12}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:01Z","window_end":"2026-11-23T20:00:01.000000001Z","collect_n":[11]}
+{"window_start":"2026-11-23T20:00:01.000000001Z","window_end":"2026-11-23T20:00:01.000000002Z","collect_n":[12]}
+{"window_start":"2026-11-23T20:00:01.1Z","window_end":"2026-11-23T20:00:01.100000001Z","collect_n":[1]}
+{"window_start":"2026-11-23T20:00:01.12Z","window_end":"2026-11-23T20:00:01.120000001Z","collect_n":[2,10]}
+{"window_start":"2026-11-23T20:00:01.123Z","window_end":"2026-11-23T20:00:01.123000001Z","collect_n":[3]}
+{"window_start":"2026-11-23T20:00:01.1234Z","window_end":"2026-11-23T20:00:01.123400001Z","collect_n":[4]}
+{"window_start":"2026-11-23T20:00:01.12345Z","window_end":"2026-11-23T20:00:01.123450001Z","collect_n":[5]}
+{"window_start":"2026-11-23T20:00:01.123456Z","window_end":"2026-11-23T20:00:01.123456001Z","collect_n":[6]}
+{"window_start":"2026-11-23T20:00:01.1234567Z","window_end":"2026-11-23T20:00:01.123456701Z","collect_n":[7]}
+{"window_start":"2026-11-23T20:00:01.12345678Z","window_end":"2026-11-23T20:00:01.123456781Z","collect_n":[8]}
+{"window_start":"2026-11-23T20:00:01.123456789Z","window_end":"2026-11-23T20:00:01.12345679Z","collect_n":[9]}
+EOF
+}
+
+@test "RFC 3339: 10 fraction digits, or none after the dot, are bad" {
+	local v
+	for v in '"2026-11-23T20:00:01.1234567891Z"' '"2026-11-23T20:00:01.Z"'; do
+		run --separate-stderr swindow --tumble 1s -a count <<EOF
+{"ts":"2026-11-23T20:00:00Z"}
+{"ts":$v}
+EOF
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 2: bad time $v" ]
+	done
+}
+
+@test "RFC 3339: invalid dates and times are bad records" {
+	local v
+	for v in 2026-02-30T00:00:00Z 2026-13-01T00:00:00Z \
+	    2026-11-23T25:00:00Z 2026-02-29T00:00:00Z 2100-02-29T00:00:00Z \
+	    2026-04-31T00:00:00Z 2026-00-10T00:00:00Z 2026-01-00T00:00:00Z \
+	    2026-11-23T20:60:00Z 2026-11-23T24:00:00Z \
+	    2026-11-23T20:00:01+24:00 2026-11-23T20:00:01ZZ \
+	    '2026-11-23T20:00:01 Z' 26-11-23T20:00:01Z now ''; do
+		run --separate-stderr swindow --tumble 1s -a count \
+		    <<<"{\"ts\":\"$v\"}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+	done
+}
+
+@test "RFC 3339: leap days of leap years are good" {
+	run --separate-stderr swindow --tumble 1d -a count <<'EOF'
+{"ts":"2024-02-29T12:00:00Z"}
+{"ts":"2000-02-29T00:00:00Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2000-02-29T00:00:00Z","window_end":"2000-03-01T00:00:00Z","count":1}
+{"window_start":"2024-02-29T00:00:00Z","window_end":"2024-03-01T00:00:00Z","count":1}
+EOF
+}
+
+@test "numeric strings: a string that is a whole JSON number is epoch time" {
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    -a collect:n <<'EOF'
+{"ts":"1700000000","n":1}
+{"ts":"1700000000000","n":2}
+{"ts":"1.7e9","n":3}
+{"ts":"-1.5","n":4}
+{"ts":"1700000000.000000001","n":5}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-1500000000,"window_end":-1499999999,"count":1,"collect_n":[4]}
+{"window_start":1700000000000000000,"window_end":1700000000000000001,"count":3,"collect_n":[1,2,3]}
+{"window_start":1700000000000000001,"window_end":1700000000000000002,"count":1,"collect_n":[5]}
+EOF
+}
+
+@test "numeric strings: not a JSON number (spaces, +, leading 0) is bad" {
+	local v
+	for v in ' 1700000000' '1700000000 ' '+1700000000' '01700000000' \
+	    '0x10' '1.'; do
+		run --separate-stderr swindow --tumble 1s -a count \
+		    <<<"{\"ts\":\"$v\"}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+	done
+}
+
+@test "--time-format: Apache log times with %z offsets" {
+	run --separate-stderr swindow --tumble 1s \
+	    --time-format '%d/%b/%Y:%H:%M:%S %z' -a count -a collect:n <<'EOF'
+{"ts":"23/Nov/2026:21:00:01 +0100","n":1}
+{"ts":"23/Nov/2026:20:00:01 +0000","n":2}
+{"ts":"23/Nov/2026:14:30:01 -0530","n":3}
+{"ts":"23/Nov/2026:20:00:02 +0000","n":4}
+{"ts":1795464001,"n":5}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:01Z","window_end":"2026-11-23T20:00:02Z","count":4,"collect_n":[1,2,3,5]}
+{"window_start":"2026-11-23T20:00:02Z","window_end":"2026-11-23T20:00:03Z","count":1,"collect_n":[4]}
+EOF
+}
+
+@test "--time-format: text that does not match the format is bad" {
+	local v
+	for v in '2026-11-23T20:00:01Z' '23/Nov/2026:20:00:01' \
+	    '23/Nov/2026:20:00:01 +0000 x' '23/Foo/2026:20:00:01 +0000' \
+	    '23/Nov/2263:20:00:01 +0000'; do
+		run --separate-stderr swindow --tumble 1s \
+		    --time-format '%d/%b/%Y:%H:%M:%S %z' -a count \
+		    <<<"{\"ts\":\"$v\"}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+	done
+}
+
+@test "--time-format: an invalid date (30 Feb) is bad, not rolled over" {
+	run --separate-stderr swindow --tumble 1s \
+	    --time-format '%d/%b/%Y:%H:%M:%S %z' -a count <<'EOF'
+{"ts":"30/Feb/2026:20:00:01 +0000"}
+EOF
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: line 1: bad time "30/Feb/2026:20:00:01 +0000"
+EOF
+}
+
+# --- range --------------------------------------------------------------
+
+@test "range: instants outside int64 nanoseconds are bad" {
+	local v
+	for v in '"2263-01-01T00:00:00Z"' '"1600-01-01T00:00:00Z"' 1e20 \
+	    '"1e20"' -1e20 9223372036.854775808 -9223372036.854775809 \
+	    '"2262-04-11T23:47:16.854775808Z"'; do
+		run --separate-stderr swindow --tumble 1ns -a count \
+		    <<<"{\"ts\":$v}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time $v" ]
+	done
+}
+
+@test "range: the last instants inside int64 nanoseconds are good" {
+	run --separate-stderr swindow --tumble 1ns -a count <<'EOF'
+{"ts":"2262-04-11T23:47:16.854775806Z"}
+{"ts":9223372036.854775806}
+{"ts":-9223372036.854775807}
+{"ts":"2262-04-12T00:47:16.5+01:00"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"1677-09-21T00:12:43.145224193Z","window_end":"1677-09-21T00:12:43.145224194Z","count":1}
+{"window_start":"2262-04-11T23:47:16.5Z","window_end":"2262-04-11T23:47:16.500000001Z","count":1}
+{"window_start":"2262-04-11T23:47:16.854775806Z","window_end":"2262-04-11T23:47:16.854775807Z","count":2}
+EOF
+}
+
+@test "range: an RFC 3339 time in 1677 inside int64 nanoseconds is good" {
+	# The same instants as the numbers -9223372036.5 and
+	# -9223372036.854775807, which the tool accepts.
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count <<'EOF'
+{"ts":"1677-09-21T00:12:43.5Z"}
+{"ts":"1677-09-21T00:12:43.145224193Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-9223372036854775807,"window_end":-9223372036854775806,"count":1}
+{"window_start":-9223372036500000000,"window_end":-9223372036499999999,"count":1}
+EOF
+}
+
+# --- missing and bad times ----------------------------------------------
+
+@test "bad time: a missing time field stops with line N, exit 1" {
+	run --separate-stderr swindow --tumble 1s -a count <<'EOF'
+{"ts":1}
+
+{"x":1}
+EOF
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: line 3: missing time field "ts"
+EOF
+}
+
+@test "bad time: null, a boolean, an array, an object are bad records" {
+	run --separate-stderr swindow --tumble 1s -a count <<'EOF'
+{"ts":1}
+{"ts":null}
+EOF
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: line 2: missing time null
+EOF
+	local v
+	for v in true false '[1]' '{}' '{"s":1}'; do
+		run --separate-stderr swindow --tumble 1s -a count \
+		    <<<"{\"ts\":$v}"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "swindow: line 1: bad time $v" ]
+	done
+}
+
+@test "-t a.b: the time at a nested path; top-level ts is not used" {
+	run --separate-stderr swindow -t a.b --tumble 1s -a count <<'EOF'
+{"a":{"b":"2026-11-23T20:00:01Z"},"ts":5}
+{"ts":5,"a":{"b":1795464001.5}}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:01Z","window_end":"2026-11-23T20:00:02Z","count":2}
+EOF
+	run --separate-stderr swindow -t a.b --tumble 1s -a count <<'EOF'
+{"a":{"b":1}}
+{"ts":5,"a.b":1,"a":{"c":1}}
+EOF
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: line 2: missing time field "a.b"
+EOF
+}
+
+# --- times written ------------------------------------------------------
+
+@test "output: window bounds in RFC 3339 UTC with only the digits needed" {
+	local size
+	local -A want=(
+	    [1us]='"2026-11-23T20:00:01.123456Z","2026-11-23T20:00:01.123457Z"'
+	    [1ms]='"2026-11-23T20:00:01.123Z","2026-11-23T20:00:01.124Z"'
+	    [10ms]='"2026-11-23T20:00:01.12Z","2026-11-23T20:00:01.13Z"'
+	    [100ms]='"2026-11-23T20:00:01.1Z","2026-11-23T20:00:01.2Z"'
+	    [1s]='"2026-11-23T20:00:01Z","2026-11-23T20:00:02Z"'
+	    [1d]='"2026-11-23T00:00:00Z","2026-11-24T00:00:00Z"'
+	)
+	for size in 1us 1ms 10ms 100ms 1s 1d; do
+		run --separate-stderr swindow --tumble "$size" -a count \
+		    <<<'{"ts":"2026-11-23T21:00:01.123456789+01:00"}'
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		set -- "${want[$size]}"
+		[ "$output" = "{\"window_start\":${1%,*},\"window_end\":${1#*,},\"count\":1}" ]
+	done
+}
+
+@test "output: a window ending on a whole second has no fraction" {
+	run --separate-stderr swindow --tumble 250ms -a count <<'EOF'
+{"ts":"2026-11-23T20:00:01.9Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:01.75Z","window_end":"2026-11-23T20:00:02Z","count":1}
+EOF
+}
+
+@test "--time-out s|ms|us|ns: epoch numbers, a fraction only when needed" {
+	local input='{"ts":-0.1}
+{"ts":1.3}
+{"ts":"2026-11-23T20:00:01.123456789Z"}'
+	run --separate-stderr swindow --tumble 250ms --time-out s -a count \
+	    <<<"$input"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-0.25,"window_end":0,"count":1}
+{"window_start":1.25,"window_end":1.5,"count":1}
+{"window_start":1795464001,"window_end":1795464001.25,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 250ms --time-out ms -a count \
+	    <<<"$input"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-250,"window_end":0,"count":1}
+{"window_start":1250,"window_end":1500,"count":1}
+{"window_start":1795464001000,"window_end":1795464001250,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 250ms --time-out us -a count \
+	    <<<"$input"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-250000,"window_end":0,"count":1}
+{"window_start":1250000,"window_end":1500000,"count":1}
+{"window_start":1795464001000000,"window_end":1795464001250000,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 250ms --time-out ns -a count \
+	    <<<"$input"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-250000000,"window_end":0,"count":1}
+{"window_start":1250000000,"window_end":1500000000,"count":1}
+{"window_start":1795464001000000000,"window_end":1795464001250000000,"count":1}
+EOF
+}
+
+@test "--time-out: nanosecond fractions, negative fractions, exact digits" {
+	run --separate-stderr swindow --tumble 1ns --time-out s -a count <<'EOF'
+{"ts":1700000000.123456789}
+{"ts":-1.2500015}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":-1.2500015,"window_end":-1.250001499,"count":1}
+{"window_start":1700000000.123456789,"window_end":1700000000.12345679,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 1500us --time-out ms -a count \
+	    <<<'{"ts":0.002}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":1.5,"window_end":3,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 1s --time-out min -a count \
+	    <<<'{"ts":0}'
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: --time-out: bad unit 'min'
+Try 'swindow --help' for more information.
+EOF
+}
+
+# --- durations ----------------------------------------------------------
+
+@test "durations: each unit, compound, bare seconds, fractions" {
+	# A tumbling window at ts 0 ends at exactly SIZE nanoseconds.
+	local d
+	local -A want=(
+	    [1h30m]=5400000000000 [90m]=5400000000000 [500ms]=500000000
+	    [250us]=250000 [10ns]=10 [1d]=86400000000000 [5]=5000000000
+	    [1.5s]=1500000000 [1.5]=1500000000 [2h]=7200000000000
+	    [1m]=60000000000 [5s]=5000000000 [0.5ms]=500000
+	    [1h30m15s]=5415000000000 [1d2h]=93600000000000
+	)
+	for d in 1h30m 90m 500ms 250us 10ns 1d 5 1.5s 1.5 2h 1m 5s 0.5ms \
+	    1h30m15s 1d2h; do
+		run --separate-stderr swindow --tumble "$d" --time-out ns \
+		    -a count <<<'{"ts":0}'
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		[ "$output" = "{\"window_start\":0,\"window_end\":${want[$d]},\"count\":1}" ]
+	done
+}
+
+@test "durations: 1h30m equals 90m in every window option" {
+	local input='{"ts":"2026-11-23T20:10:00Z","n":1}
+{"ts":"2026-11-23T21:00:00Z","n":2}
+{"ts":"2026-11-23T23:00:00Z","n":3}'
+	run --separate-stderr swindow --hop 1h30m --every 1h30m \
+	    --offset 1h30m -a collect:n <<<"$input"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	local a=$output
+	run --separate-stderr swindow --hop 90m --every 90m --offset 90m \
+	    -a collect:n <<<"$input"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$a" ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T19:30:00Z","window_end":"2026-11-23T21:00:00Z","collect_n":[1]}
+{"window_start":"2026-11-23T21:00:00Z","window_end":"2026-11-23T22:30:00Z","collect_n":[2]}
+{"window_start":"2026-11-23T22:30:00Z","window_end":"2026-11-24T00:00:00Z","collect_n":[3]}
+EOF
+	run --separate-stderr swindow --session 1h30m -a collect:n <<<"$input"
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:10:00Z","window_end":"2026-11-23T22:30:00Z","collect_n":[1,2]}
+{"window_start":"2026-11-23T23:00:00Z","window_end":"2026-11-24T00:30:00Z","collect_n":[3]}
+EOF
+}
+
+@test "durations: bad ones (5x, -1s, 1h30, empty) are usage errors, exit 2" {
+	local d opt
+	for opt in --tumble --session; do
+		for d in 5x -1s 1h30 '' 5S 1M 5sec 1e3 ' 5s'; do
+			run --separate-stderr swindow "$opt" "$d" -a count \
+			    <<<'{"ts":0}'
+			[ "$status" -eq 2 ]
+			[ -z "$output" ]
+			expect_err <<EOF
+swindow: $opt: bad duration '$d'
+Try 'swindow --help' for more information.
+EOF
+		done
+	done
+	run --separate-stderr swindow --hop 1m --every 1h30 -a count \
+	    <<<'{"ts":0}'
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	expect_err <<'EOF'
+swindow: --every: bad duration '1h30'
+Try 'swindow --help' for more information.
+EOF
+}
+
+@test "durations: a zero window size is a usage error" {
+	local d
+	for d in 0 0s; do
+		run --separate-stderr swindow --tumble "$d" -a count <<<'{"ts":0}'
+		[ "$status" -eq 2 ]
+		[ -z "$output" ]
+		expect_err <<EOF
+swindow: --tumble: bad duration '$d'
+Try 'swindow --help' for more information.
+EOF
+	done
+}
