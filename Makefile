@@ -10,7 +10,7 @@ LDLIBS = -lm
 BUILD ?= build
 BINDIR ?= bin
 
-TOOLS = swindow
+TOOLS = swindow swatermark
 CORE = util num tm map rec ctl scan
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
@@ -25,10 +25,12 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $(CORE_OBJ)
 
-$(BINDIR)/swindow: $(BUILD)/swindow.o $(BUILD)/agg.o $(BUILD)/libcore.a
+# Each tool is its own .c (swindow also has its aggregates) on the core.
+$(BINDIR)/swindow: $(BUILD)/agg.o
+$(BINDIR)/%: $(BUILD)/%.o $(BUILD)/libcore.a
 	@mkdir -p $(BINDIR)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/swindow.o $(BUILD)/agg.o \
-	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcore.a \
+	    $(LDLIBS)
 
 # The differential test of the scanner against jansson.
 $(BUILD)/scandiff: tests/scandiff.c $(BUILD)/libcore.a
@@ -73,5 +75,7 @@ lint-man:
 
 clean:
 	rm -rf build build-asan $(BINDIR)
+
+.SECONDARY:
 
 .PHONY: all test check deps fuzz demo install lint-man clean

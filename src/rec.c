@@ -234,6 +234,80 @@ bad_finish(struct badpolicy *bp)
 	bp->dead = NULL;
 }
 
+int
+rec_scan(struct badpolicy *bp, const struct input *in,
+    const struct scan_paths *ps, const char *line, size_t len,
+    struct jval *vals)
+{
+	struct scan_error e;
+
+	if (scan_object(ps, line, len, vals, &e) == 0)
+		return 0;
+	if (strcmp(e.text, "not an object") == 0)
+		bad_record(bp, in, line, len, "not an object");
+	else
+		bad_record(bp, in, line, len, "invalid JSON: %s at byte %zu",
+		    e.text, e.pos + 1);
+	return -1;
+}
+
+int
+rec_time(struct badpolicy *bp, const struct input *in, const char *line,
+    size_t len, const struct jval *v, const struct tm_opts *o,
+    const char *path, int64_t *t)
+{
+	const char *why;
+
+	if (tm_from_jval(v, o, t, &why) == 0)
+		return 0;
+	if (v->type == J_NONE)
+		bad_record(bp, in, line, len, "%s field \"%s\"", why, path);
+	else
+		bad_record(bp, in, line, len, "%s %s", why, jv_excerpt(v));
+	return -1;
+}
+
+const char *
+jv_excerpt(const struct jval *v)
+{
+	static char tmp[64];
+	int n = v->len > 40 ? 40 : (int)v->len;
+
+	snprintf(tmp, sizeof(tmp), "%.*s%s", n, v->p, v->len > 40 ? "..." :
+	    "");
+	return tmp;
+}
+
+void
+late_open(struct latesink *ls, const char *path)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->path = path;
+	if (path && (ls->f = fopen(path, "a")) == NULL)
+		die(1, "%s: %s", path, strerror(errno));
+}
+
+void
+late_add(struct latesink *ls, const char *line, size_t len)
+{
+	ls->n++;
+	if (ls->f && (fwrite(line, 1, len, ls->f) != len ||
+	    putc('\n', ls->f) == EOF))
+		die(1, "%s: %s", ls->path, strerror(errno));
+}
+
+void
+late_finish(struct latesink *ls)
+{
+	if (ls->n)
+		warnmsg("%lld late event%s dropped", (long long)ls->n,
+		    ls->n == 1 ? "" : "s");
+	if (ls->f && (fflush(ls->f) == EOF || ferror(ls->f) ||
+	    fclose(ls->f) == EOF))
+		die(1, "%s: %s", ls->path, strerror(errno));
+	ls->f = NULL;
+}
+
 /*
  * Appends the number text s[0..n) in the one form equal values share:
  * exact from its decimal digits, never through a double, so 1, 1.0 and

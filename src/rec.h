@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "scan.h"
+#include "tm.h"
 #include "util.h"
 
 struct input {
@@ -65,5 +66,40 @@ void bad_record(struct badpolicy *bp, const struct input *in,
 
 /* At exit: reports skipped records on stderr and closes the file. */
 void bad_finish(struct badpolicy *bp);
+
+/*
+ * Scans a data record for the compiled paths.  On a bad line applies the
+ * policy and returns -1; else 0.
+ */
+int rec_scan(struct badpolicy *bp, const struct input *in,
+    const struct scan_paths *ps, const char *line, size_t len,
+    struct jval *vals);
+
+/*
+ * Reads the event time at path (whose value is v) into *t.  When it is
+ * missing or bad, applies the policy and returns -1; else 0.
+ */
+int rec_time(struct badpolicy *bp, const struct input *in, const char *line,
+    size_t len, const struct jval *v, const struct tm_opts *o,
+    const char *path, int64_t *t);
+
+/* At most 40 bytes of v's text, for a message; valid until the next call. */
+const char *jv_excerpt(const struct jval *v);
+
+/* Late records that a tool drops: counted, and kept in a file if asked. */
+struct latesink {
+	FILE *f;
+	const char *path;
+	int64_t n;
+};
+
+/* Opens path for appending (NULL: count only); ends the tool on error. */
+void late_open(struct latesink *ls, const char *path);
+
+/* Counts the late record line[0..len) and appends it to the file. */
+void late_add(struct latesink *ls, const char *line, size_t len);
+
+/* At exit: "N late events dropped" when there were any; closes the file. */
+void late_finish(struct latesink *ls);
 
 #endif

@@ -24,8 +24,8 @@ struct node {
 	const char *key;
 	size_t klen;
 	uint64_t pre;		/* prefix() of the key */
-	const struct node *kid;		/* first child, or NULL */
-	const struct node *next;	/* next sibling, or NULL */
+	const struct node *kid;	/* first child, or NULL */
+	const struct node *next; /* next sibling, or NULL */
 	size_t tlo, thi;	/* paths ending here: ord[tlo..thi) */
 	size_t tend;		/* paths in this subtree: ord[tlo..tend) */
 };
@@ -34,7 +34,6 @@ struct scan_paths {
 	struct node *nodes;	/* preorder, so a subtree is contiguous */
 	size_t *ord;		/* path indices in node order */
 	size_t n;
-	char *text;		/* the paths, '.' cut to NUL */
 	char *keys;		/* the node keys, each followed by 8 NULs */
 };
 
@@ -120,8 +119,9 @@ ws(const uchar *p, const uchar *end)
 	return p;
 }
 
+/* 8 bytes at a time where that is cheap; SCAN_NO_SWAR tests the rest */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(SCAN_NO_SWAR)
 #define SWAR 1
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
@@ -334,8 +334,9 @@ overflows(const uchar *ip, size_t ni, const uchar *fp, size_t nf,
 		return e > 309;
 	for (k = 0; k < sizeof(huge) - 1; k++) {
 		if (nd == 0) {
+			/* a prefix of huge is below it */
 			if (fp == NULL || nf == 0)
-				return 0;	/* a prefix of huge is below it */
+				return 0;
 			d = fp;
 			nd = nf;
 			fp = NULL;
@@ -485,6 +486,8 @@ value:
 	}
 open:
 	isobj = *p == '{';
+	if (lvl % 64 == 0)
+		obj[lvl / 64] = 0;
 	if (isobj)
 		obj[lvl / 64] |= (uint64_t)1 << lvl % 64;
 	else
@@ -560,12 +563,12 @@ unit(const uchar **pp, uchar *b)
 	const uchar *p = *pp;
 	unsigned u;
 
-	*pp = p + 2;
 	if (*p != '\\') {
 		*pp = p + 1;
 		b[0] = *p;
 		return 1;
 	}
+	*pp = p + 2;
 	switch (p[1]) {
 	case 'b': b[0] = '\b'; return 1;
 	case 'f': b[0] = '\f'; return 1;
@@ -578,7 +581,8 @@ unit(const uchar **pp, uchar *b)
 	u = hex4(p + 2, p + 6);
 	*pp = p + 6;
 	if (u >= 0xd800 && u <= 0xdbff) {
-		u = 0x10000 + ((u - 0xd800) << 10) + (hex4(p + 8, p + 12) - 0xdc00);
+		u = 0x10000 + ((u - 0xd800) << 10) +
+		    (hex4(p + 8, p + 12) - 0xdc00);
 		*pp = p + 12;
 	}
 	if (u < 0x80) {
@@ -621,7 +625,19 @@ keyeq(const uchar *k, size_t n, const struct node *c)
 	return left == 0;
 }
 
-/* Whether the plain key body k[0..n) names c, of the same length. */
+/* The child of nd named by the escaped key body k[0..n), if any. */
+static const struct node *
+matchesc(const struct node *nd, const uchar *k, size_t n)
+{
+	const struct node *c;
+
+	for (c = nd->kid; c; c = c->next)
+		if (keyeq(k, n, c))
+			return c;
+	return NULL;
+}
+
+/* Whether the plain key body k[0..n) goes on as c's after its prefix. */
 static INLINE int
 keyis(const uchar *k, size_t n, const uchar *end, const struct node *c)
 {
@@ -642,11 +658,14 @@ match(const struct sc *sc, const struct node *nd, const uchar *k, size_t n,
     int esc)
 {
 	const struct node *c;
+	uint64_t pre;
 
+	if (esc)
+		return matchesc(nd, k, n);
+	pre = prefix(k, n, sc->end);
 	for (c = nd->kid; c; c = c->next)
-		if (esc ? keyeq(k, n, c) : c->klen == n && (n == 0 ||
-		    (c->pre == prefix(k, n, sc->end) &&
-		    (n <= 8 || keyis(k + 8, n - 8, sc->end, c)))))
+		if (c->pre == pre && c->klen == n &&
+		    (n <= 8 || keyis(k + 8, n - 8, sc->end, c)))
 			return c;
 	return NULL;
 }
@@ -717,6 +736,10 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 	}
 }
 
+/*
+ * Resets all of out first, so a path that is absent reads J_NONE, and
+ * fills it on the way; after an error out is only partly filled.
+ */
 int
 scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e)
@@ -757,6 +780,7 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	return 0;
 }
 
+/* Trusts v to come from scan_object: its escapes are valid. */
 size_t
 jv_unescape(const struct jval *v, char *dst)
 {
@@ -779,12 +803,16 @@ jv_unescape(const struct jval *v, char *dst)
 	return d - (uchar *)dst;
 }
 
+/* Copies strings through as they are, quotes and escapes included. */
 size_t
 jv_minify(const struct jval *v, char *dst)
 {
-	const char *p = v->p, *end = v->p + v->len;
+	const char *p = v->p, *end;
 	char *d = dst, c;
 
+	if (v->len == 0)
+		return 0;
+	end = p + v->len;
 	while (p < end) {
 		c = *p++;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
@@ -885,64 +913,83 @@ layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
 		nd[i].tend = nd[i + size[i] - 1].thi;
 }
 
-struct scan_paths *
-scan_compile(const char *const *paths, size_t n)
+/*
+ * Cuts text (n paths, each NUL-terminated, in a row) at its dots into the
+ * scratch tree; term[i] gets the node where path i ends.
+ */
+static size_t
+tbuild(struct tnode *t, char *text, size_t n, size_t *term)
 {
-	struct scan_paths *ps;
-	struct tnode *t = NULL;
-	size_t *scratch = NULL, len = 0, nt = 1, max = 1, i, at;
-	const char *q;
-	char *p, *dot;
+	size_t nt = 1, i, at;
+	char *p = text, *dot;
 
-	for (i = 0; i < n; i++) {
-		len += strlen(paths[i]) + 1;
-		for (q = paths[i]; (q = strchr(q, '.')); q++)
-			max++;
-		max++;
-	}
-	if ((ps = calloc(1, sizeof(*ps))) == NULL)
-		return NULL;
-	ps->n = n;
-	ps->text = malloc(len ? len : 1);
-	ps->keys = calloc(len + 8 * max, 1);
-	ps->nodes = calloc(max, sizeof(*ps->nodes));
-	ps->ord = calloc(n ? n : 1, sizeof(*ps->ord));
-	t = calloc(max, sizeof(*t));
-	scratch = calloc(4 * max + n + 1, sizeof(*scratch));
-	if (!ps->text || !ps->keys || !ps->nodes || !ps->ord || !t || !scratch) {
-		free(t);
-		free(scratch);
-		scan_free(ps);
-		return NULL;
-	}
 	t[0].key = "";
-	for (i = 0, p = ps->text; i < n; i++) {
-		len = strlen(paths[i]) + 1;
-		memcpy(p, paths[i], len);
+	for (i = 0; i < n; i++) {
 		for (at = 0;; p = dot + 1) {
-			dot = strchr(p, '.');
-			if (dot)
+			if ((dot = strchr(p, '.')) != NULL)
 				*dot = '\0';
 			at = tchild(t, &nt, at, p, strlen(p));
 			if (dot == NULL)
 				break;
 		}
 		p += strlen(p) + 1;
-		scratch[4 * max + i] = at;
+		term[i] = at;
 	}
-	layout(ps, t, nt, scratch + 4 * max, scratch, scratch + max,
-	    scratch + 2 * max, scratch + 3 * max);
+	return nt;
+}
+
+/*
+ * The trie and everything scan_object needs live in five allocations that
+ * scan_free releases; the scratch tree is freed before returning.
+ */
+struct scan_paths *
+scan_compile(const char *const *paths, size_t n)
+{
+	struct scan_paths *ps;
+	struct tnode *t;
+	size_t *scr, len = 0, max = 1, nt, i, l;
+	const char *q;
+	char *text;
+
+	for (i = 0; i < n; i++) {
+		len += strlen(paths[i]) + 1;
+		for (q = paths[i]; (q = strchr(q, '.')) != NULL; q++)
+			max++;
+		max++;
+	}
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return NULL;
+	ps->n = n;
+	ps->keys = calloc(len + 8 * max, 1);
+	ps->nodes = calloc(max, sizeof(*ps->nodes));
+	ps->ord = calloc(n ? n : 1, sizeof(*ps->ord));
+	text = malloc(len ? len : 1);
+	t = calloc(max, sizeof(*t));
+	scr = calloc(4 * max + n + 1, sizeof(*scr));
+	if (ps->keys && ps->nodes && ps->ord && text && t && scr) {
+		for (i = 0, len = 0; i < n; i++, len += l) {
+			l = strlen(paths[i]) + 1;
+			memcpy(text + len, paths[i], l);
+		}
+		nt = tbuild(t, text, n, scr + 4 * max);
+		layout(ps, t, nt, scr + 4 * max, scr, scr + max,
+		    scr + 2 * max, scr + 3 * max);
+	} else {
+		scan_free(ps);
+		ps = NULL;
+	}
+	free(text);
 	free(t);
-	free(scratch);
+	free(scr);
 	return ps;
 }
 
+/* Takes NULL too, as free does. */
 void
 scan_free(struct scan_paths *ps)
 {
 	if (ps == NULL)
 		return;
-	free(ps->text);
 	free(ps->keys);
 	free(ps->nodes);
 	free(ps->ord);

@@ -106,9 +106,8 @@ static struct {
 	int64_t wm;		/* the watermark; INT64_MIN before any */
 	int64_t maxts;
 	int64_t seq;		/* arrival number of the current record */
-	int64_t late;
+	struct latesink late;
 	int saw_watermark;
-	FILE *latefile;
 	struct badpolicy bad;
 	struct input in;
 
@@ -729,27 +728,6 @@ build_key(void)
 	buf_addc(&S.keybuf, ']');
 }
 
-static void
-late_record(const char *line, size_t len)
-{
-	S.late++;
-	if (S.latefile && (fwrite(line, 1, len, S.latefile) != len ||
-	    putc('\n', S.latefile) == EOF))
-		die(1, "late file: %s", strerror(errno));
-}
-
-/* Quotes at most 40 bytes of a value for a message. */
-static const char *
-excerpt(const struct jval *v)
-{
-	static char tmp[64];
-	int n = v->len > 40 ? 40 : (int)v->len;
-
-	snprintf(tmp, sizeof(tmp), "%.*s%s", n, v->p, v->len > 40 ? "..." :
-	    "");
-	return tmp;
-}
-
 /* Can the windows around t be computed without overflow? */
 static int
 fits(int64_t t)
@@ -765,30 +743,16 @@ fits(int64_t t)
 static void
 on_data(const char *line, size_t len)
 {
-	struct scan_error e;
 	const char *why;
 	int64_t t = 0, start, end, last;
 	size_t i;
 	int any;
 
-	if (scan_object(S.scan, line, len, S.vals, &e) != 0) {
-		if (strcmp(e.text, "not an object") == 0)
-			bad_record(&S.bad, &S.in, line, len, "not an object");
-		else
-			bad_record(&S.bad, &S.in, line, len,
-			    "invalid JSON: %s at byte %zu", e.text, e.pos + 1);
+	if (rec_scan(&S.bad, &S.in, S.scan, line, len, S.vals) != 0)
 		return;
-	}
-	if (S.tfield >= 0 && tm_from_jval(&S.vals[S.tfield], &S.topts, &t,
-	    &why) != 0) {
-		if (S.vals[S.tfield].type == J_NONE)
-			bad_record(&S.bad, &S.in, line, len, "%s field \"%s\"",
-			    why, S.tpath);
-		else
-			bad_record(&S.bad, &S.in, line, len, "%s %s", why,
-			    excerpt(&S.vals[S.tfield]));
+	if (S.tfield >= 0 && rec_time(&S.bad, &S.in, line, len,
+	    &S.vals[S.tfield], &S.topts, S.tpath, &t) != 0)
 		return;
-	}
 	S.scratch.len = 0;
 	for (i = 0; i < S.naggs; i++) {
 		const struct agg_spec *a = &S.aggs[i];
@@ -796,7 +760,7 @@ on_data(const char *line, size_t len)
 
 		if (agg_prepare(a, v, &S.ins[i], &S.scratch, &why) != 0) {
 			bad_record(&S.bad, &S.in, line, len, "%s: %s %s",
-			    a->name, why, excerpt(v));
+			    a->name, why, jv_excerpt(v));
 			return;
 		}
 	}
@@ -808,7 +772,7 @@ on_data(const char *line, size_t len)
 	}
 	if ((S.kind == TUMBLE || S.kind == HOP) && !fits(t)) {
 		bad_record(&S.bad, &S.in, line, len, "time %s too near the "
-		    "end of the time range for this window", excerpt(
+		    "end of the time range for this window", jv_excerpt(
 		    &S.vals[S.tfield]));
 		return;
 	}
@@ -817,7 +781,7 @@ on_data(const char *line, size_t len)
 		start = tm_floordiv(t - S.offset, S.size) * S.size + S.offset;
 		if (!join_fixed(start, start + S.size, S.keybuf.p,
 		    S.keybuf.len))
-			late_record(line, len);
+			late_add(&S.late, line, len);
 		break;
 	case HOP:
 		last = tm_floordiv(t - S.offset, S.step) * S.step + S.offset;
@@ -827,11 +791,11 @@ on_data(const char *line, size_t len)
 			any |= join_fixed(start, end, S.keybuf.p, S.keybuf.len);
 		}
 		if (!any && last + S.size > t)
-			late_record(line, len);
+			late_add(&S.late, line, len);
 		break;
 	case SESSION:
 		if (!join_session(t, S.keybuf.p, S.keybuf.len))
-			late_record(line, len);
+			late_add(&S.late, line, len);
 		break;
 	case COUNT:
 		join_count(S.keybuf.p, S.keybuf.len);
@@ -1162,8 +1126,7 @@ main(int argc, char *argv[])
 		usage_error("--count windows ignore time: no -d or -L");
 	if (deadpath && S.bad.skip)
 		usage_error("--skip-bad and --dead-letter exclude each other");
-	if (latepath && (S.latefile = fopen(latepath, "a")) == NULL)
-		die(1, "%s: %s", latepath, strerror(errno));
+	late_open(&S.late, latepath);
 	if (deadpath)
 		bad_deadletter(&S.bad, deadpath);
 
@@ -1189,12 +1152,7 @@ main(int argc, char *argv[])
 			on_data(line, len);
 	}
 	fire_all();
-	if (S.late)
-		warnmsg("%lld late event%s dropped", (long long)S.late,
-		    S.late == 1 ? "" : "s");
-	if (S.latefile && (fflush(S.latefile) == EOF ||
-	    fclose(S.latefile) == EOF))
-		die(1, "%s: %s", latepath, strerror(errno));
+	late_finish(&S.late);
 	bad_finish(&S.bad);
 	cleanup();
 	finish(0);

@@ -132,8 +132,27 @@ int
 tm_from_number(const char *s, size_t n, enum tm_unit u, int64_t *ns)
 {
 	static const int shift[] = { 0, 9, 6, 3, 0 };
+	static const int64_t scale[] = { 0, 1000000000, 1000000, 1000, 1 };
 	struct dec d;
+	int64_t v = 0;
+	size_t i = s[0] == '-';
 
+	/* the common case, a plain integer of up to 18 digits */
+	if (n > i && n - i <= 18) {
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			v = v * 10 + (s[i] - '0');
+		if (i == n) {
+			int64_t a = v;
+
+			if (s[0] == '-')
+				v = -v;
+			if (u == TU_AUTO)
+				u = a < 100000000000LL ? TU_S :
+				    a < 100000000000000LL ? TU_MS :
+				    a < 100000000000000000LL ? TU_US : TU_NS;
+			return __builtin_mul_overflow(v, scale[u], ns) ? -1 : 0;
+		}
+	}
 	if (dec_parse(s, n, &d) != n)
 		return -1;
 	if (u == TU_AUTO) {

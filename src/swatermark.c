@@ -1,0 +1,344 @@
+/*
+ * swatermark: event time and watermarks.  Forwards records as they are
+ * and inserts $watermark records, W = max event time seen - max delay, so
+ * that the tools downstream know when event time has passed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "rec.h"
+#include "scan.h"
+#include "tm.h"
+#include "util.h"
+
+enum late { LATE_PASS, LATE_DROP, LATE_FILE };
+
+/* A record --reorder holds until the watermark passes it. */
+struct held {
+	int64_t t, seq;
+	char *line;
+	size_t len;
+};
+
+static struct {
+	const char *tpath;
+	struct tm_opts topts;
+	enum tm_unit time_out;
+	int64_t delay, gran, idle;
+	int reorder;
+	enum late late;
+	struct latesink latesink;
+	struct badpolicy bad;
+	struct input in;
+	struct scan_paths *scan;
+
+	int64_t maxts;		/* max event time seen; INT64_MIN before */
+	int64_t wm;		/* the last watermark written */
+	int have_wm;
+	int64_t seq;
+	struct held *heap;	/* --reorder: a min-heap by (t, seq) */
+	size_t nheap, heapcap;
+} S;
+
+static _Noreturn void
+usage(void)
+{
+	fputs("usage: swatermark [-t PATH] -d MAXDELAY [--granularity G] "
+	    "[--idle DUR]\n"
+	    "                  [--late drop|pass|FILE] [--reorder] "
+	    "[options] [FILE...]\n"
+	    "options: --time-unit U  --time-format FMT  --time-out U  "
+	    "--skip-bad  --dead-letter FILE\n", stdout);
+	finish(0);
+}
+
+static int
+held_less(const struct held *a, const struct held *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void
+hold(int64_t t, const char *line, size_t len)
+{
+	struct held h = { t, S.seq++, xmemdup(line, len), len };
+	size_t i, parent;
+
+	if (S.nheap == S.heapcap) {
+		S.heapcap = S.heapcap ? S.heapcap * 2 : 256;
+		S.heap = xreallocarray(S.heap, S.heapcap, sizeof(*S.heap));
+	}
+	for (i = S.nheap++; i > 0; i = parent) {
+		parent = (i - 1) / 2;
+		if (!held_less(&h, &S.heap[parent]))
+			break;
+		S.heap[i] = S.heap[parent];
+	}
+	S.heap[i] = h;
+}
+
+static struct held
+unhold(void)
+{
+	struct held top = S.heap[0], last = S.heap[--S.nheap];
+	size_t i = 0, c;
+
+	for (; (c = 2 * i + 1) < S.nheap; i = c) {
+		if (c + 1 < S.nheap && held_less(&S.heap[c + 1], &S.heap[c]))
+			c++;
+		if (!held_less(&S.heap[c], &last))
+			break;
+		S.heap[i] = S.heap[c];
+	}
+	if (S.nheap)
+		S.heap[i] = last;
+	return top;
+}
+
+static void
+put_line(const char *line, size_t len)
+{
+	out_write(line, len);
+	out_write("\n", 1);
+}
+
+/* Writes the held records with time before w (all with w INT64_MAX). */
+static void
+release(int64_t w, int all)
+{
+	while (S.nheap && (all || S.heap[0].t < w)) {
+		struct held h = unhold();
+
+		put_line(h.line, h.len);
+		free(h.line);
+	}
+}
+
+/* Writes our watermark w, after the records it releases. */
+static void
+write_watermark(int64_t w)
+{
+	char text[2 * TM_MAXLEN];
+
+	release(w, 0);
+	out_write(text, ctl_fmt_watermark(w, S.time_out, text));
+	S.wm = w;
+	S.have_wm = 1;
+}
+
+/* W moved to w: a watermark is due when w / G has grown (floor). */
+static void
+advance(int64_t w)
+{
+	if (!S.have_wm)
+		write_watermark(w);
+	else if (w > S.wm && tm_floordiv(w, S.gran) > tm_floordiv(S.wm,
+	    S.gran))
+		write_watermark(w);
+}
+
+static int64_t
+minus_delay(int64_t t)
+{
+	int64_t w;
+
+	return __builtin_sub_overflow(t, S.delay, &w) ? INT64_MIN : w;
+}
+
+static void
+on_data(const char *line, size_t len)
+{
+	struct jval v;
+	int64_t t;
+
+	if (rec_scan(&S.bad, &S.in, S.scan, line, len, &v) != 0 ||
+	    rec_time(&S.bad, &S.in, line, len, &v, &S.topts, S.tpath, &t) != 0)
+		return;
+	if (S.have_wm && t < S.wm) {
+		if (S.late == LATE_PASS)
+			put_line(line, len);
+		else
+			late_add(&S.latesink, line, len);
+		return;
+	}
+	if (S.reorder)
+		hold(t, line, len);
+	else
+		put_line(line, len);
+	if (t > S.maxts || S.maxts == INT64_MIN) {
+		S.maxts = t;
+		advance(minus_delay(t));
+	}
+}
+
+static void
+on_control(enum ctl_kind k, const char *line, size_t len)
+{
+	const char *why;
+	int64_t w;
+
+	if (k == CTL_WATERMARK) {
+		if (ctl_watermark(line, len, S.topts.unit, &w, &why) != 0) {
+			bad_record(&S.bad, &S.in, line, len, "%s", why);
+			return;
+		}
+		/* only where it moves ours forward, never back */
+		if (S.have_wm && w <= S.wm)
+			return;
+		release(w, 0);
+		S.wm = w;
+		S.have_wm = 1;
+	}
+	put_line(line, len);
+}
+
+/* --idle: the input is quiet, so event time follows the wall clock. */
+static void
+on_idle(void)
+{
+	int64_t w = minus_delay(tm_now());
+
+	if (!S.have_wm || w > S.wm)
+		advance(w);
+}
+
+static void
+finish_input(void)
+{
+	release(0, 1);
+	if (S.maxts != INT64_MIN && (!S.have_wm || S.maxts > S.wm))
+		write_watermark(S.maxts);
+}
+
+enum {
+	OPT_DEADLETTER = 256, OPT_GRAN, OPT_IDLE, OPT_LATE, OPT_REORDER,
+	OPT_SKIPBAD, OPT_TFORMAT, OPT_TOUT, OPT_TUNIT, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "dead-letter", required_argument, NULL, OPT_DEADLETTER },
+	{ "granularity", required_argument, NULL, OPT_GRAN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "idle", required_argument, NULL, OPT_IDLE },
+	{ "late", required_argument, NULL, OPT_LATE },
+	{ "max-delay", required_argument, NULL, 'd' },
+	{ "reorder", no_argument, NULL, OPT_REORDER },
+	{ "skip-bad", no_argument, NULL, OPT_SKIPBAD },
+	{ "time", required_argument, NULL, 't' },
+	{ "time-format", required_argument, NULL, OPT_TFORMAT },
+	{ "time-out", required_argument, NULL, OPT_TOUT },
+	{ "time-unit", required_argument, NULL, OPT_TUNIT },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+main(int argc, char *argv[])
+{
+	const char *latepath = NULL, *deadpath = NULL;
+	char *line;
+	size_t len;
+	int c, r, has_delay = 0;
+	int64_t deadline;
+	enum ctl_kind k;
+
+	progname = "swatermark";
+	signal(SIGPIPE, SIG_DFL);
+	S.tpath = "ts";
+	S.gran = 1000000000;
+	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (dur_parse(optarg, &S.delay) != 0)
+				usage_error("-d: bad duration '%s'", optarg);
+			has_delay = 1;
+			break;
+		case 'h':
+			usage();
+		case 't':
+			S.tpath = optarg;
+			break;
+		case OPT_DEADLETTER:
+			deadpath = optarg;
+			break;
+		case OPT_GRAN:
+			if (dur_parse(optarg, &S.gran) != 0 || S.gran == 0)
+				usage_error("--granularity: bad duration '%s'",
+				    optarg);
+			break;
+		case OPT_IDLE:
+			if (dur_parse(optarg, &S.idle) != 0 || S.idle == 0)
+				usage_error("--idle: bad duration '%s'", optarg);
+			break;
+		case OPT_LATE:
+			if (strcmp(optarg, "pass") == 0)
+				S.late = LATE_PASS;
+			else if (strcmp(optarg, "drop") == 0)
+				S.late = LATE_DROP;
+			else
+				S.late = LATE_FILE, latepath = optarg;
+			break;
+		case OPT_REORDER:
+			S.reorder = 1;
+			break;
+		case OPT_SKIPBAD:
+			S.bad.skip = 1;
+			break;
+		case OPT_TFORMAT:
+			S.topts.format = optarg;
+			break;
+		case OPT_TOUT:
+			if (tm_parse_unit(optarg, 0, &S.time_out) != 0)
+				usage_error("--time-out: bad unit '%s'", optarg);
+			break;
+		case OPT_TUNIT:
+			if (tm_parse_unit(optarg, 1, &S.topts.unit) != 0)
+				usage_error("--time-unit: bad unit '%s'",
+				    optarg);
+			break;
+		case OPT_VERSION:
+			printf("swatermark (streamutils) %s\n", VERSION);
+			finish(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+	if (!has_delay)
+		usage_error("-d MAXDELAY is required");
+	if (deadpath && S.bad.skip)
+		usage_error("--skip-bad and --dead-letter exclude each other");
+	if (S.late != LATE_PASS)
+		late_open(&S.latesink, latepath);
+	if (deadpath)
+		bad_deadletter(&S.bad, deadpath);
+	if ((S.scan = scan_compile(&S.tpath, 1)) == NULL)
+		die(1, "out of memory");
+	S.maxts = INT64_MIN;
+
+	in_init(&S.in, argv + optind, argc - optind);
+	deadline = S.idle ? tm_mono() + S.idle : -1;
+	while ((r = in_line(&S.in, &line, &len, deadline)) != 0) {
+		if (r < 0) {
+			on_idle();
+		} else if ((k = ctl_kind(line, len)) != CTL_NONE) {
+			on_control(k, line, len);
+		} else {
+			on_data(line, len);
+		}
+		if (S.idle)
+			deadline = tm_mono() + S.idle;
+	}
+	finish_input();
+	if (S.late != LATE_PASS)
+		late_finish(&S.latesink);
+	bad_finish(&S.bad);
+	scan_free(S.scan);
+	free(S.heap);
+	in_free(&S.in);
+	finish(0);
+}
