@@ -1,0 +1,352 @@
+#!/usr/bin/env bats
+# swatermark: watermark placement, late policies, reorder, idle, and
+# swatermark | swindow.
+
+load helper
+
+@test "watermarks follow the record that raised them, with disorder" {
+	run --separate-stderr swatermark -d 2s --time-out s <<'EOF'
+{"ts":10, "spaced":  true}
+{"ts":12.5}
+{"ts":11}
+{"ts":13}
+{"ts":9}
+{"ts":13.9}
+{"ts":14}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# W = max - 2 s: 8, 10.5, (10.5 again), 11, (late 9 passes),
+	# 11.9 (floor 11, no), 12; at the end the max itself, 14.
+	expect <<'EOF'
+{"ts":10, "spaced":  true}
+{"$watermark":8}
+{"ts":12.5}
+{"$watermark":10.5}
+{"ts":11}
+{"ts":13}
+{"$watermark":11}
+{"ts":9}
+{"ts":13.9}
+{"ts":14}
+{"$watermark":12}
+{"$watermark":14}
+EOF
+}
+
+@test "RFC 3339 watermarks, and --granularity" {
+	run swatermark -d 5s --granularity 1m <<'EOF'
+{"ts":"2026-11-23T20:00:30Z"}
+{"ts":"2026-11-23T20:00:59Z"}
+{"ts":"2026-11-23T20:01:04.999Z"}
+{"ts":"2026-11-23T20:01:05.25Z"}
+{"ts":"2026-11-23T20:02:06Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":"2026-11-23T20:00:30Z"}
+{"$watermark":"2026-11-23T20:00:25Z"}
+{"ts":"2026-11-23T20:00:59Z"}
+{"ts":"2026-11-23T20:01:04.999Z"}
+{"ts":"2026-11-23T20:01:05.25Z"}
+{"$watermark":"2026-11-23T20:01:00.25Z"}
+{"ts":"2026-11-23T20:02:06Z"}
+{"$watermark":"2026-11-23T20:02:01Z"}
+{"$watermark":"2026-11-23T20:02:06Z"}
+EOF
+}
+
+@test "two runs over the same input are byte-identical" {
+	f=$BATS_TEST_TMPDIR/in
+	for i in $(seq 1 500); do
+		echo "{\"ts\":$(( (i * 7919) % 1000 + i * 3 )),\"i\":$i}"
+	done > "$f"
+	swatermark -d 10s --reorder < "$f" > "$BATS_TEST_TMPDIR/a"
+	swatermark -d 10s --reorder < "$f" > "$BATS_TEST_TMPDIR/b"
+	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	run grep -c '^{"\$watermark"' "$BATS_TEST_TMPDIR/a"
+	[ "$output" -gt 20 ]
+	run grep -vc '^{"\$watermark"' "$BATS_TEST_TMPDIR/a"
+	[ "$output" -eq 500 ]
+}
+
+@test "--late drop counts and drops; pass is the default" {
+	run --separate-stderr swatermark -d 1s --time-out s --late drop <<'EOF'
+{"ts":10}
+{"ts":8.9}
+{"ts":9}
+{"ts":5}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":10}
+{"$watermark":9}
+{"ts":9}
+{"$watermark":10}
+EOF
+	expect_err <<'EOF'
+swatermark: 2 late events dropped
+EOF
+}
+
+@test "--late FILE writes late records there and counts them" {
+	late=$BATS_TEST_TMPDIR/late.ndjson
+	run --separate-stderr swatermark -d 1s --time-out s --late "$late" <<'EOF'
+{"ts":10}
+{"ts":8.9,"n":1}
+{"ts":11}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":10}
+{"$watermark":9}
+{"ts":11}
+{"$watermark":10}
+{"$watermark":11}
+EOF
+	expect_err <<'EOF'
+swatermark: 1 late event dropped
+EOF
+	run cat "$late"
+	expect <<'EOF'
+{"ts":8.9,"n":1}
+EOF
+}
+
+@test "--reorder: event-time order, stable, released before the watermark" {
+	run --separate-stderr swatermark -d 2s --time-out s --reorder <<'EOF'
+{"ts":10,"n":"a"}
+{"ts":13,"n":"b"}
+{"ts":10,"n":"c"}
+{"ts":12,"n":"d"}
+{"ts":11,"n":"e"}
+{"ts":14,"n":"f"}
+{"ts":9,"n":"late"}
+{"ts":12,"n":"g"}
+{"ts":16,"n":"h"}
+EOF
+	[ "$status" -eq 0 ]
+	# b raises W to 11, releasing a; c then is late and passes at
+	# once; e at 11 is not late and waits; f raises W to 12 and
+	# releases e; 9 is late; h raises W to 14 and releases d, g, b in
+	# order; the end releases the rest before the last watermark.
+	expect <<'EOF'
+{"$watermark":8}
+{"ts":10,"n":"a"}
+{"$watermark":11}
+{"ts":10,"n":"c"}
+{"ts":11,"n":"e"}
+{"$watermark":12}
+{"ts":9,"n":"late"}
+{"ts":12,"n":"d"}
+{"ts":12,"n":"g"}
+{"ts":13,"n":"b"}
+{"$watermark":14}
+{"ts":14,"n":"f"}
+{"ts":16,"n":"h"}
+{"$watermark":16}
+EOF
+}
+
+@test "upstream watermarks pass only when they move ours forward" {
+	run swatermark -d 2s --time-out s <<'EOF'
+{"ts":10}
+{"$watermark":20,"from":"upstream"}
+{"$watermark":15}
+{"ts":21}
+{"$checkpoint":3,"dir":"/tmp/x"}
+{"ts":25}
+{"$watermark":22}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":10}
+{"$watermark":8}
+{"$watermark":20,"from":"upstream"}
+{"ts":21}
+{"$checkpoint":3,"dir":"/tmp/x"}
+{"ts":25}
+{"$watermark":23}
+{"$watermark":25}
+EOF
+}
+
+@test "bad input: line numbers, --skip-bad, --dead-letter" {
+	run --separate-stderr swatermark -d 1s <<'EOF'
+{"ts":10}
+{"ts":"noon"}
+EOF
+	[ "$status" -eq 1 ]
+	expect <<'EOF'
+{"ts":10}
+{"$watermark":"1970-01-01T00:00:09Z"}
+EOF
+	expect_err <<'EOF'
+swatermark: line 2: bad time "noon"
+EOF
+	run --separate-stderr swatermark -d 1s --time-out s --skip-bad <<'EOF'
+{"ts":10}
+nope
+{"x":1}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":10}
+{"$watermark":9}
+{"$watermark":10}
+EOF
+	expect_err <<'EOF'
+swatermark: 2 bad records skipped
+EOF
+	dl=$BATS_TEST_TMPDIR/dl
+	run swatermark -d 1s --time-out s --dead-letter "$dl" <<'EOF'
+{"ts":10}
+[]
+EOF
+	[ "$status" -eq 0 ]
+	run cat "$dl"
+	expect <<'EOF'
+{"line":2,"error":"not an object","raw":"[]"}
+EOF
+}
+
+@test "usage: -d is required; bad values exit 2; --help and --version" {
+	run swatermark
+	[ "$status" -eq 2 ]
+	run swatermark -d 5x
+	[ "$status" -eq 2 ]
+	run swatermark -d 1s --granularity 0
+	[ "$status" -eq 2 ]
+	run swatermark -d 1s --idle soon
+	[ "$status" -eq 2 ]
+	run swatermark --version
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+swatermark (streamutils) 0.1.0
+EOF
+	run swatermark --help
+	[ "$status" -eq 0 ]
+	[ "${output%%$'\n'*}" = "usage: swatermark [-t PATH] -d MAXDELAY [--granularity G] [--idle DUR]" ]
+}
+
+@test "swatermark | swindow: windows fire exactly when W reaches their end" {
+	run sh -c 'swatermark -d 1s --time-out s |
+	    swindow --tumble 10s --time-out s -a count -a collect:ts' <<'EOF'
+{"ts":1}
+{"ts":9}
+{"ts":10.5}
+{"ts":8}
+{"ts":11}
+{"ts":15}
+EOF
+	[ "$status" -eq 0 ]
+	# W = 9.5 leaves [0,10) open, so 8 still joins it; W = 10 fires it.
+	# The last watermark, 15, leaves [10,20) to the end of input.
+	expect <<'EOF'
+{"$watermark":0}
+{"$watermark":8}
+{"$watermark":9.5}
+{"window_start":0,"window_end":10,"count":3,"collect_ts":[1,9,8]}
+{"$watermark":10}
+{"$watermark":14}
+{"$watermark":15}
+{"window_start":10,"window_end":20,"count":3,"collect_ts":[10.5,11,15]}
+EOF
+}
+
+@test "swatermark | swindow -L: revisions and --late across the pipe" {
+	late=$BATS_TEST_TMPDIR/late
+	run --separate-stderr sh -c "swatermark -d 0 --time-out s |
+	    swindow --tumble 10s --time-out s -L 10s -a count \
+	    --late '$late'" <<'EOF'
+{"ts":1}
+{"ts":12}
+{"ts":3}
+{"ts":21}
+{"ts":4}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"$watermark":1}
+{"window_start":0,"window_end":10,"count":1,"revision":1}
+{"$watermark":12}
+{"window_start":0,"window_end":10,"count":2,"revision":2}
+{"window_start":10,"window_end":20,"count":1,"revision":1}
+{"$watermark":21}
+{"window_start":20,"window_end":30,"count":1,"revision":1}
+EOF
+	expect_err <<'EOF'
+swindow: 1 late event dropped
+EOF
+	run cat "$late"
+	expect <<'EOF'
+{"ts":4}
+EOF
+}
+
+@test "swatermark | swindow -d is the error SPEC names" {
+	run --separate-stderr sh -c 'swatermark -d 1s | swindow --tumble 1m -d 1s -a count' <<'EOF'
+{"ts":1}
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+swindow: line 2: $watermark record in the input, but -d makes the watermark here
+EOF
+}
+
+fifo_setup() {
+	fifo=$BATS_TEST_TMPDIR/in
+	out=$BATS_TEST_TMPDIR/out
+	mkfifo "$fifo"
+}
+
+# wait_for N: waits up to 5 s until $out has N lines.
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		[ "$(wc -l < "$out")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "live: a window closes through the pipe while the input stays open" {
+	fifo_setup
+	sh -c 'swatermark -d 1s --time-out s |
+	    swindow --tumble 10s --time-out s -a count' < "$fifo" > "$out" 3>&- &
+	pid=$!
+	exec 4> "$fifo"
+	printf '%s\n' '{"ts":1}' '{"ts":2}' '{"ts":11.5}' >&4
+	wait_for 4
+	run cat "$out"
+	expect <<'EOF'
+{"$watermark":0}
+{"$watermark":1}
+{"window_start":0,"window_end":10,"count":2}
+{"$watermark":10.5}
+EOF
+	exec 4>&-
+	wait "$pid"
+}
+
+@test "live: --idle moves the watermark with the clock when input stops" {
+	fifo_setup
+	now=$(date +%s)
+	swatermark -d 1s --idle 200ms --time-out s < "$fifo" > "$out" 3>&- &
+	pid=$!
+	exec 4> "$fifo"
+	echo "{\"ts\":$((now - 100))}" >&4
+	wait_for 3
+	exec 4>&-
+	wait "$pid"
+	run sed -n 3p "$out"
+	# the third line is a watermark near now - 1 s, from the clock
+	[[ "$output" =~ ^\{\"\$watermark\":([0-9.]+)\}$ ]]
+	w=${BASH_REMATCH[1]%.*}
+	[ "$w" -ge $((now - 2)) ] && [ "$w" -le $((now + 5)) ]
+	run sed -n 1,2p "$out"
+	expect <<EOF
+{"ts":$((now - 100))}
+{"\$watermark":$((now - 101))}
+EOF
+}
