@@ -63,7 +63,7 @@ map_get(struct map *m, const void *key, size_t klen, int create,
 		grow(m);
 	s = find(m, h, key, klen);
 	s->hash = h;
-	s->key = xmemdup(key, klen);
+	s->key = m->borrow ? (char *)(uintptr_t)key : xmemdup(key, klen);
 	s->klen = klen;
 	s->val = NULL;
 	m->len++;
@@ -83,7 +83,8 @@ map_del(struct map *m, const void *key, size_t klen)
 	s = find(m, hash_bytes(key, klen), key, klen);
 	if (s->hash == 0)
 		return;
-	free(s->key);
+	if (!m->borrow)
+		free(s->key);
 	mask = m->cap - 1;
 	i = (size_t)(s - m->slots);
 	/* backward-shift deletion keeps probe chains whole without tombstones */
@@ -105,9 +106,10 @@ map_free(struct map *m, void (*freeval)(void *))
 
 	for (i = 0; i < m->cap; i++)
 		if (m->slots[i].hash) {
+			if (!m->borrow)
+				free(m->slots[i].key);
 			if (freeval)
 				freeval(m->slots[i].val);
-			free(m->slots[i].key);
 		}
 	free(m->slots);
 	m->slots = NULL;

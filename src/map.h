@@ -15,6 +15,7 @@ struct map_slot {
 struct map {
 	struct map_slot *slots;
 	size_t cap, len;
+	int borrow;		/* keys are the caller's, kept alive by it */
 };
 
 /* A 64-bit hash of p[0..n), the same on every run and machine. */
@@ -22,7 +23,9 @@ uint64_t hash_bytes(const void *p, size_t n);
 
 /*
  * Finds key; when absent and create is set, adds it with a NULL value and
- * sets *created.  Returns the value's address, or NULL when absent.  The
+ * sets *created.  A map with borrow set stores the key pointer itself,
+ * which must then live as long as the entry (a value that holds its key
+ * spares a copy and a cache miss).  Returns the value's address, or NULL when absent.  The
  * address stays valid until the next insertion or deletion.
  */
 void **map_get(struct map *m, const void *key, size_t klen, int create,

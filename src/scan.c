@@ -81,12 +81,15 @@ static const char huge[] =
 #if defined(__GNUC__)
 #define COLD __attribute__((cold, noinline))
 #define INLINE inline __attribute__((always_inline))
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define COLD
 #define INLINE inline
+#define PRINTF(f, a)
 #endif
 
-COLD static const uchar *
+/* Sets the error and returns NULL, which every scanner passes back up. */
+COLD PRINTF(3, 4) static const uchar *
 fail(struct sc *sc, const uchar *at, const char *fmt, ...)
 {
 	va_list ap;
@@ -98,6 +101,7 @@ fail(struct sc *sc, const uchar *at, const char *fmt, ...)
 	return NULL;
 }
 
+/* Fails on the byte at, which the grammar does not allow there. */
 COLD static const uchar *
 unexpected(struct sc *sc, const uchar *at)
 {
@@ -803,7 +807,10 @@ jv_unescape(const struct jval *v, char *dst)
 	return d - (uchar *)dst;
 }
 
-/* Copies strings through as they are, quotes and escapes included. */
+/*
+ * Copies strings through as they are, quotes and escapes included.  Drops
+ * the NULs outside strings too: jansson ignores them (see scalar()).
+ */
 size_t
 jv_minify(const struct jval *v, char *dst)
 {
@@ -815,7 +822,8 @@ jv_minify(const struct jval *v, char *dst)
 	end = p + v->len;
 	while (p < end) {
 		c = *p++;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\0')
 			continue;
 		*d++ = c;
 		if (c != '"')
@@ -892,8 +900,8 @@ layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
 		memcpy(ps->keys + k, t[v].key, t[v].klen);
 		nd[i].key = ps->keys + k;
 		nd[i].klen = t[v].klen;
-		nd[i].pre = prefix((uchar *)nd[i].key, t[v].klen,
-		    (uchar *)nd[i].key + t[v].klen + 8);
+		nd[i].pre = prefix((const uchar *)nd[i].key, t[v].klen,
+		    (const uchar *)nd[i].key + t[v].klen + 8);
 		k += t[v].klen + 8;
 		nd[i].kid = t[v].kid ? nd + idx[t[v].kid] : NULL;
 		nd[i].next = t[v].next ? nd + idx[t[v].next] : NULL;

@@ -53,6 +53,15 @@ struct firing {
 
 enum { EV_FIRE, EV_PURGE };
 
+/*
+ * Windows live in blocks of CHUNK, one size each, so that making and
+ * dropping one costs no malloc, and windows made together, which tend to
+ * fire together, sit together.  A key longer than KEYINLINE is allocated
+ * apart.
+ */
+#define CHUNK 1024
+#define KEYINLINE 32
+
 struct event {
 	int64_t t;
 	uint32_t slot, gen;
@@ -70,6 +79,8 @@ struct keystate {
 				 * cache miss per record */
 	size_t n, cap;
 	int64_t next_index;
+	size_t klen;
+	char key[];		/* the index's key: it borrows this */
 };
 
 static struct {
@@ -99,6 +110,8 @@ static struct {
 
 	struct slot *pool;
 	uint32_t npool, poolcap, *freeslots, nfree;
+	char **chunks;		/* the windows themselves, CHUNK a block */
+	size_t winsize;
 	struct event *heap;
 	size_t nheap, heapcap;
 	struct map keyst;	/* key -> struct keystate */
@@ -138,28 +151,36 @@ usage(void)
 static uint32_t
 win_new(int64_t start, int64_t end, const char *key, size_t klen)
 {
-	size_t aggsize = S.naggs * sizeof(union agg_state);
-	struct win *w = xcalloc(1, sizeof(*w) + aggsize + klen);
+	struct win *w;
 	uint32_t s;
 
-	w->start = start;
-	w->end = end;
-	w->key = (char *)w->agg + aggsize;
-	memcpy(w->key, key, klen);
-	w->klen = klen;
 	if (S.nfree) {
 		s = S.freeslots[--S.nfree];
 	} else {
 		if (S.npool == S.poolcap) {
-			S.poolcap = S.poolcap ? S.poolcap * 2 : 1024;
+			S.poolcap = S.poolcap ? S.poolcap * 2 : CHUNK;
 			S.pool = xreallocarray(S.pool, S.poolcap,
 			    sizeof(*S.pool));
 			S.freeslots = xreallocarray(S.freeslots, S.poolcap,
 			    sizeof(*S.freeslots));
+			S.chunks = xreallocarray(S.chunks, S.poolcap / CHUNK,
+			    sizeof(*S.chunks));
 		}
 		s = S.npool++;
+		if (s % CHUNK == 0)
+			S.chunks[s / CHUNK] = xmalloc(CHUNK * S.winsize);
 		S.pool[s].gen = 0;
 	}
+	w = (struct win *)(S.chunks[s / CHUNK] + (s % CHUNK) * S.winsize);
+	memset(w, 0, S.winsize);
+	w->start = start;
+	w->end = end;
+	if (klen <= KEYINLINE)
+		w->key = (char *)w->agg + S.naggs * sizeof(union agg_state);
+	else
+		w->key = xmalloc(klen);
+	memcpy(w->key, key, klen);
+	w->klen = klen;
 	S.pool[s].w = w;
 	return s;
 }
@@ -172,7 +193,8 @@ win_free(uint32_t s)
 
 	for (i = 0; i < S.naggs; i++)
 		agg_free(&S.aggs[i], &w->agg[i]);
-	free(w);
+	if (w->klen > KEYINLINE)
+		free(w->key);
 	S.pool[s].w = NULL;
 	S.pool[s].gen++;
 	S.freeslots[S.nfree++] = s;
@@ -234,17 +256,11 @@ heap_top(struct event *e)
 	return 0;
 }
 
-/* Plans a window's firing at its end and its removal at end + lateness. */
+/* Plans a window's firing at its end; the firing plans its removal. */
 static void
 win_schedule(uint32_t s)
 {
-	struct win *w = S.pool[s].w;
-	int64_t purge;
-
-	heap_push(w->end, s, EV_FIRE);
-	if (__builtin_add_overflow(w->end, S.lateness, &purge))
-		purge = INT64_MAX;
-	heap_push(purge, s, EV_PURGE);
+	heap_push(S.pool[s].w->end, s, EV_FIRE);
 }
 
 /* ---- output ---- */
@@ -419,13 +435,16 @@ fire_batch(void)
 static struct keystate *
 keystate(const char *key, size_t klen, int create)
 {
-	void **v = map_get(&S.keyst, key, klen, create, NULL);
+	struct keystate *ks;
+	void **v = map_get(&S.keyst, key, klen, 0, NULL);
 
-	if (v == NULL)
-		return NULL;
-	if (*v == NULL)
-		*v = xcalloc(1, sizeof(struct keystate));
-	return *v;
+	if (v || !create)
+		return v ? *v : NULL;
+	ks = xcalloc(1, sizeof(*ks) + klen);
+	memcpy(ks->key, key, klen);
+	ks->klen = klen;
+	*map_get(&S.keyst, ks->key, klen, 1, NULL) = ks;
+	return ks;
 }
 
 static void
@@ -470,8 +489,8 @@ win_remove(uint32_t s)
 			break;
 		}
 	if (ks && ks->n == 0 && S.kind != COUNT) {
+		map_del(&S.keyst, ks->key, ks->klen);
 		ks_free(ks);
-		map_del(&S.keyst, w->key, w->klen);
 	}
 	win_free(s);
 }
@@ -657,8 +676,16 @@ advance(int64_t w)
 	while (heap_top(&e) && e.t <= w) {
 		heap_pop();
 		if (e.kind == EV_FIRE) {
-			if (S.pool[e.slot].w->pending)
+			struct win *win = S.pool[e.slot].w;
+			int64_t at;
+
+			if (win->pending)
 				batch_add(e.slot);
+			/* kept for late records until W passes end + L; the
+			 * loop meets that event now if W already has */
+			if (__builtin_add_overflow(win->end, S.lateness, &at))
+				at = INT64_MAX;
+			heap_push(at, e.slot, EV_PURGE);
 			continue;
 		}
 		if (npurge == cap) {
@@ -915,6 +942,10 @@ setup(void)
 		S.kfield[0] = -1;
 	}
 	S.wm = INT64_MIN;
+	S.keyst.borrow = 1;
+	/* room for the aggregates and a short key, kept 16-aligned for them */
+	S.winsize = (sizeof(struct win) + S.naggs * sizeof(union agg_state) +
+	    KEYINLINE + 15) / 16 * 16;
 	S.maxts = INT64_MIN;
 }
 
@@ -928,6 +959,9 @@ cleanup(void)
 		if (S.pool[s].w)
 			win_free(s);
 	map_free(&S.keyst, ks_free);
+	for (s = 0; s < S.npool; s += CHUNK)
+		free(S.chunks[s / CHUNK]);
+	free(S.chunks);
 	free(S.pool);
 	free(S.freeslots);
 	free(S.heap);
