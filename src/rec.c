@@ -457,7 +457,8 @@ canon_text(const char *s, size_t n, size_t i, struct buf *out)
 			if (s[i] == ',')
 				i = skip_ws(s, n, i + 1);
 		}
-		qsort(m, nm, sizeof(*m), cmp_member);
+		if (nm)
+			qsort(m, nm, sizeof(*m), cmp_member);
 		buf_addc(out, '{');
 		for (j = k = 0; j < nm; j++) {
 			if (j + 1 < nm && m[j].klen == m[j + 1].klen &&

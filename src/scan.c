@@ -28,7 +28,12 @@ struct node {
 	const struct node *next; /* next sibling, or NULL */
 	size_t tlo, thi;	/* paths ending here: ord[tlo..thi) */
 	size_t tend;		/* paths in this subtree: ord[tlo..tend) */
+	size_t one;		/* the only path in the subtree, or NONE */
+	int plain;		/* the key is printable ASCII but '"' and '\\' */
+	int kidsplain;		/* every child's key is plain */
 };
+
+#define NONE ((size_t)-1)
 
 struct scan_paths {
 	struct node *nodes;	/* preorder, so a subtree is contiguous */
@@ -388,7 +393,7 @@ real(struct sc *sc, const uchar *p, const uchar *ip, const uchar *q)
 static INLINE const uchar *
 num(struct sc *sc, const uchar *p, struct jval *v)
 {
-	const uchar *end = sc->end, *ip = p + (*p == '-'), *q = ip;
+	const uchar *end = sc->end, *ip = p + (*p == '-'), *q = ip, *r;
 	size_t ni;
 
 	v->type = J_NUMBER;
@@ -398,7 +403,16 @@ num(struct sc *sc, const uchar *p, struct jval *v)
 	/* "01" is an error in jansson too, if a different one */
 	if (ni == 0 || (*ip == '0' && ni > 1))
 		return fail(sc, p, "invalid number");
-	if (q < end && (*q == '.' || (*q | 0x20) == 'e'))
+	if (q < end && *q == '.') {
+		/* the usual fraction: no exponent, too short to overflow */
+		r = ++q;
+		while (q < end && (cls[*q] & C_DIG))
+			q++;
+		if (q > r && ni < 309 && (q == end || (*q | 0x20) != 'e'))
+			return q;
+		return real(sc, p, ip, r - 1);
+	}
+	if (q < end && (*q | 0x20) == 'e')
 		return real(sc, p, ip, q);
 	/* strtoll's range, as jansson reads integers */
 	if (ni >= 19 && (ni > 19 || memcmp(ip, *p == '-' ?
@@ -430,13 +444,15 @@ scalar(struct sc *sc, const uchar *p, struct jval *v)
 
 	v->p = (const char *)p;
 	v->flags = 0;
-	switch (*p) {
-	case '"':
+	/* strings and numbers first, the rest is rare */
+	if (*p == '"') {
 		v->type = J_STRING;
 		if ((q = str(sc, p, &v->flags)) == NULL)
 			return NULL;
 		v->len = q - p;
 		return q;
+	}
+	switch (*p) {
 	case '-': case '0': case '1': case '2': case '3': case '4': case '5':
 	case '6': case '7': case '8': case '9':
 		q = num(sc, p, v);
@@ -675,6 +691,23 @@ match(const struct sc *sc, const struct node *nd, const uchar *k, size_t n,
 }
 
 /*
+ * Finds the child of nd whose plain key is at k, closed by a quote: then
+ * the key needs no other scan.  Only one child can match so.
+ */
+static INLINE const struct node *
+direct(const struct node *nd, const uchar *k, const uchar *end)
+{
+	const struct node *c;
+
+	for (c = nd->kid; c; c = c->next)
+		if ((size_t)(end - k) > c->klen && k[c->klen] == '"' &&
+		    c->plain && c->pre == prefix(k, c->klen, end) &&
+		    (c->klen <= 8 || keyis(k + 8, c->klen - 8, end, c)))
+			return c;
+	return NULL;
+}
+
+/*
  * Scans the object at p (depth d), whose trie node nd has children,
  * filling the outputs of the paths below nd.
  */
@@ -697,10 +730,16 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 		if (p == end || *p != '"')
 			return unexpected(sc, p);
 		k = p;
-		v.flags = 0;
-		if ((p = str(sc, p, &v.flags)) == NULL)
-			return NULL;
-		c = match(sc, nd, k + 1, p - k - 2, v.flags);
+		if ((c = direct(nd, k + 1, end)) != NULL)
+			p = k + c->klen + 2;
+		else {
+			v.flags = 0;
+			if ((p = str(sc, p, &v.flags)) == NULL)
+				return NULL;
+			/* a plain key not met above names no child */
+			if (v.flags || !nd->kidsplain)
+				c = match(sc, nd, k + 1, p - k - 2, v.flags);
+		}
 		if (p == end || *p != ':') {
 			p = ws(p, end);
 			if (p == end || *p != ':')
@@ -712,8 +751,9 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 				return NULL;
 		} else {
 			/* a later duplicate replaces all an earlier one gave */
-			for (i = c->thi; i < c->tend; i++)
-				sc->out[ps->ord[i]].type = J_NONE;
+			if (c->one == NONE)
+				for (i = c->thi; i < c->tend; i++)
+					sc->out[ps->ord[i]].type = J_NONE;
 			if (c->kid && p < end && *p == '{' && d < MAXDEPTH) {
 				if ((q = pobj(sc, p, d + 1, c)) == NULL)
 					return NULL;
@@ -723,8 +763,11 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 				v.len = q - p;
 			} else if ((q = val(sc, p, d + 1, &v)) == NULL)
 				return NULL;
-			for (i = c->tlo; i < c->thi; i++)
-				sc->out[ps->ord[i]] = v;
+			if (c->one != NONE)
+				sc->out[c->one] = v;
+			else
+				for (i = c->tlo; i < c->thi; i++)
+					sc->out[ps->ord[i]] = v;
 			p = q;
 		}
 		if (p == end || (*p != ',' && *p != '}'))
@@ -875,6 +918,7 @@ layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
     size_t *pre, size_t *idx, size_t *size, size_t *stack)
 {
 	struct node *nd = ps->nodes;
+	const struct node *c0;
 	size_t np = 0, sp = 0, v, c, i, j, k;
 
 	/* preorder, pushing children reversed so the first comes out first */
@@ -917,8 +961,21 @@ layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
 	}
 	for (i = 0; i < ps->n; i++)
 		ps->ord[nd[idx[term[i]]].thi++] = i;
-	for (i = 0; i < nt; i++)
+	for (i = 0; i < nt; i++) {
+		nd[i].plain = 1;
+		for (k = 0; k < nd[i].klen; k++)
+			if ((uchar)nd[i].key[k] < 0x20 || (uchar)nd[i].key[k] >
+			    0x7e || nd[i].key[k] == '"' || nd[i].key[k] == '\\')
+				nd[i].plain = 0;
+	}
+	for (i = 0; i < nt; i++) {
+		nd[i].kidsplain = 1;
+		for (c0 = nd[i].kid; c0; c0 = c0->next)
+			nd[i].kidsplain &= c0->plain;
 		nd[i].tend = nd[i + size[i] - 1].thi;
+		nd[i].one = nd[i].tend - nd[i].tlo == 1 && nd[i].thi ==
+		    nd[i].tend ? ps->ord[nd[i].tlo] : NONE;
+	}
 }
 
 /*

@@ -419,6 +419,8 @@ fire_batch(void)
 {
 	size_t i;
 
+	if (S.nbatch == 0)
+		return;
 	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
 	for (i = 0; i < S.nbatch; i++) {
 		struct win *w = S.pool[S.batch[i].slot].w;
@@ -712,7 +714,8 @@ emit_early(void)
 		if (w && w->early && w->revision == 0)
 			batch_add(s);
 	}
-	qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
+	if (S.nbatch)
+		qsort(S.batch, S.nbatch, sizeof(*S.batch), cmp_fire);
 	for (s = 0; s < S.nbatch; s++) {
 		struct win *w = S.pool[S.batch[s].slot].w;
 

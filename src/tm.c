@@ -466,7 +466,9 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 		return (size_t)(o - dst);
 	}
 	secs = tm_floordiv(ns, NS_PER_S);
-	frac = ns - secs * NS_PER_S;
+	frac = ns % NS_PER_S;	/* secs * 10^9 can leave int64 in 1677 */
+	if (frac < 0)
+		frac += NS_PER_S;
 	days = tm_floordiv(secs, 86400);
 	rem = (int)(secs - days * 86400);
 	civil_from_days(days, &y, &m, &d);

@@ -62,7 +62,8 @@ xmemdup(const void *p, size_t n)
 {
 	char *q = xmalloc(n + 1);
 
-	memcpy(q, p, n);
+	if (n)
+		memcpy(q, p, n);
 	q[n] = '\0';
 	return q;
 }
