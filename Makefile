@@ -11,7 +11,7 @@ BUILD ?= build
 BINDIR ?= bin
 
 TOOLS = swindow swatermark
-CORE = util num tm map rec ctl scan
+CORE = util num tm map heap rec ctl scan
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
 

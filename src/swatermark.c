@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "heap.h"
 #include "rec.h"
 #include "scan.h"
 #include "tm.h"
@@ -41,8 +42,7 @@ static struct {
 	int64_t wm;		/* the last watermark written */
 	int have_wm;
 	int64_t seq;
-	struct held *heap;	/* --reorder: a min-heap by (t, seq) */
-	size_t nheap, heapcap;
+	struct heap held;	/* --reorder: struct held by (t, seq) */
 } S;
 
 static _Noreturn void
@@ -58,8 +58,10 @@ usage(void)
 }
 
 static int
-held_less(const struct held *a, const struct held *b)
+held_less(const void *x, const void *y)
 {
+	const struct held *a = x, *b = y;
+
 	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
@@ -67,37 +69,8 @@ static void
 hold(int64_t t, const char *line, size_t len)
 {
 	struct held h = { t, S.seq++, xmemdup(line, len), len };
-	size_t i, parent;
 
-	if (S.nheap == S.heapcap) {
-		S.heapcap = S.heapcap ? S.heapcap * 2 : 256;
-		S.heap = xreallocarray(S.heap, S.heapcap, sizeof(*S.heap));
-	}
-	for (i = S.nheap++; i > 0; i = parent) {
-		parent = (i - 1) / 2;
-		if (!held_less(&h, &S.heap[parent]))
-			break;
-		S.heap[i] = S.heap[parent];
-	}
-	S.heap[i] = h;
-}
-
-static struct held
-unhold(void)
-{
-	struct held top = S.heap[0], last = S.heap[--S.nheap];
-	size_t i = 0, c;
-
-	for (; (c = 2 * i + 1) < S.nheap; i = c) {
-		if (c + 1 < S.nheap && held_less(&S.heap[c + 1], &S.heap[c]))
-			c++;
-		if (!held_less(&S.heap[c], &last))
-			break;
-		S.heap[i] = S.heap[c];
-	}
-	if (S.nheap)
-		S.heap[i] = last;
-	return top;
+	heap_push(&S.held, &h);
 }
 
 static void
@@ -107,13 +80,14 @@ put_line(const char *line, size_t len)
 	out_write("\n", 1);
 }
 
-/* Writes the held records with time before w (all with w INT64_MAX). */
+/* Writes the held records with time before w, or all of them. */
 static void
 release(int64_t w, int all)
 {
-	while (S.nheap && (all || S.heap[0].t < w)) {
-		struct held h = unhold();
+	struct held *top, h;
 
+	while ((top = heap_peek(&S.held)) != NULL && (all || top->t < w)) {
+		heap_pop(&S.held, &h);
 		put_line(h.line, h.len);
 		free(h.line);
 	}
@@ -319,6 +293,7 @@ main(int argc, char *argv[])
 	if ((S.scan = scan_compile(&S.tpath, 1)) == NULL)
 		die(1, "out of memory");
 	S.maxts = INT64_MIN;
+	heap_init(&S.held, sizeof(struct held), held_less);
 
 	in_init(&S.in, argv + optind, argc - optind);
 	deadline = S.idle ? tm_mono() + S.idle : -1;
@@ -338,7 +313,7 @@ main(int argc, char *argv[])
 		late_finish(&S.latesink);
 	bad_finish(&S.bad);
 	scan_free(S.scan);
-	free(S.heap);
+	heap_free(&S.held);
 	in_free(&S.in);
 	finish(0);
 }

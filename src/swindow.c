@@ -12,6 +12,7 @@
 
 #include "agg.h"
 #include "ctl.h"
+#include "heap.h"
 #include "map.h"
 #include "num.h"
 #include "rec.h"
@@ -112,8 +113,7 @@ static struct {
 	uint32_t npool, poolcap, *freeslots, nfree;
 	char **chunks;		/* the windows themselves, CHUNK a block */
 	size_t winsize;
-	struct event *heap;
-	size_t nheap, heapcap;
+	struct heap timers;	/* struct event, soonest first */
 	struct map keyst;	/* key -> struct keystate */
 
 	int64_t wm;		/* the watermark; INT64_MIN before any */
@@ -201,57 +201,32 @@ win_free(uint32_t s)
 }
 
 static int
-ev_less(const struct event *a, const struct event *b)
+ev_less(const void *x, const void *y)
 {
+	const struct event *a = x, *b = y;
+
 	return a->t < b->t || (a->t == b->t && a->kind < b->kind);
 }
 
 static void
-heap_push(int64_t t, uint32_t s, int kind)
+timer_add(int64_t t, uint32_t s, int kind)
 {
 	struct event e = { t, s, S.pool[s].gen, kind };
-	size_t i, parent;
 
-	if (S.nheap == S.heapcap) {
-		S.heapcap = S.heapcap ? S.heapcap * 2 : 1024;
-		S.heap = xreallocarray(S.heap, S.heapcap, sizeof(*S.heap));
-	}
-	for (i = S.nheap++; i > 0; i = parent) {
-		parent = (i - 1) / 2;
-		if (!ev_less(&e, &S.heap[parent]))
-			break;
-		S.heap[i] = S.heap[parent];
-	}
-	S.heap[i] = e;
-}
-
-static struct event
-heap_pop(void)
-{
-	struct event top = S.heap[0], last = S.heap[--S.nheap];
-	size_t i = 0, c;
-
-	for (; (c = 2 * i + 1) < S.nheap; i = c) {
-		if (c + 1 < S.nheap && ev_less(&S.heap[c + 1], &S.heap[c]))
-			c++;
-		if (!ev_less(&S.heap[c], &last))
-			break;
-		S.heap[i] = S.heap[c];
-	}
-	if (S.nheap)
-		S.heap[i] = last;
-	return top;
+	heap_push(&S.timers, &e);
 }
 
 /* Drops stale events so the top is live; returns 0 when none is. */
 static int
-heap_top(struct event *e)
+timer_next(struct event *e)
 {
-	while (S.nheap) {
-		*e = S.heap[0];
+	struct event *top;
+
+	while ((top = heap_peek(&S.timers)) != NULL) {
+		*e = *top;
 		if (S.pool[e->slot].w && S.pool[e->slot].gen == e->gen)
 			return 1;
-		heap_pop();
+		heap_pop(&S.timers, NULL);
 	}
 	return 0;
 }
@@ -260,7 +235,7 @@ heap_top(struct event *e)
 static void
 win_schedule(uint32_t s)
 {
-	heap_push(S.pool[s].w->end, s, EV_FIRE);
+	timer_add(S.pool[s].w->end, s, EV_FIRE);
 }
 
 /* ---- output ---- */
@@ -675,8 +650,8 @@ advance(int64_t w)
 	if (w <= S.wm)
 		return;
 	S.wm = w;
-	while (heap_top(&e) && e.t <= w) {
-		heap_pop();
+	while (timer_next(&e) && e.t <= w) {
+		heap_pop(&S.timers, NULL);
 		if (e.kind == EV_FIRE) {
 			struct win *win = S.pool[e.slot].w;
 			int64_t at;
@@ -687,7 +662,7 @@ advance(int64_t w)
 			 * loop meets that event now if W already has */
 			if (__builtin_add_overflow(win->end, S.lateness, &at))
 				at = INT64_MAX;
-			heap_push(at, e.slot, EV_PURGE);
+			timer_add(at, e.slot, EV_PURGE);
 			continue;
 		}
 		if (npurge == cap) {
@@ -946,6 +921,7 @@ setup(void)
 	}
 	S.wm = INT64_MIN;
 	S.keyst.borrow = 1;
+	heap_init(&S.timers, sizeof(struct event), ev_less);
 	/* room for the aggregates and a short key, kept 16-aligned for them */
 	S.winsize = (sizeof(struct win) + S.naggs * sizeof(union agg_state) +
 	    KEYINLINE + 15) / 16 * 16;
@@ -967,7 +943,7 @@ cleanup(void)
 	free(S.chunks);
 	free(S.pool);
 	free(S.freeslots);
-	free(S.heap);
+	heap_free(&S.timers);
 	free(S.batch);
 	scan_free(S.scan);
 	free(S.vals);
@@ -997,7 +973,7 @@ next_deadline(int64_t next_early)
 	struct event e;
 	int64_t d = next_early;
 
-	if (S.proctime && heap_top(&e)) {
+	if (S.proctime && timer_next(&e)) {
 		int64_t at = tm_mono() + (e.t - tm_now());
 
 		if (d < 0 || at < d)

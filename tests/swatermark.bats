@@ -294,22 +294,6 @@ swindow: line 2: $watermark record in the input, but -d makes the watermark here
 EOF
 }
 
-fifo_setup() {
-	fifo=$BATS_TEST_TMPDIR/in
-	out=$BATS_TEST_TMPDIR/out
-	mkfifo "$fifo"
-}
-
-# wait_for N: waits up to 5 s until $out has N lines.
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		[ "$(wc -l < "$out")" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 @test "live: a window closes through the pipe while the input stays open" {
 	fifo_setup
 	sh -c 'swatermark -d 1s --time-out s |

@@ -4,19 +4,7 @@
 load helper
 
 setup() {
-	fifo=$BATS_TEST_TMPDIR/in
-	out=$BATS_TEST_TMPDIR/out
-	mkfifo "$fifo"
-}
-
-# wait_for N: waits up to 5 s until $out has N lines.
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		[ "$(wc -l < "$out")" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	fifo_setup
 }
 
 @test "live: a closed window shows at once, before the input ends" {
