@@ -5,7 +5,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,8 +220,7 @@ main(int argc, char *argv[])
 	int64_t deadline;
 	enum ctl_kind k;
 
-	progname = "swatermark";
-	signal(SIGPIPE, SIG_DFL);
+	tool_init("swatermark");
 	S.tpath = "ts";
 	S.gran = 1000000000;
 	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {

@@ -5,7 +5,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1030,8 +1029,7 @@ main(int argc, char *argv[])
 	size_t len;
 	enum ctl_kind k;
 
-	progname = "swindow";
-	signal(SIGPIPE, SIG_DFL);
+	tool_init("swindow");
 	S.tpath = "ts";
 	while ((c = getopt_long(argc, argv, "a:d:hk:L:t:", longopts,
 	    NULL)) != -1) {

@@ -1,12 +1,25 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
 const char *progname = "streamutils";
+
+void
+tool_init(const char *name)
+{
+	static char obuf[1 << 16];
+
+	progname = name;
+	signal(SIGPIPE, SIG_DFL);
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+}
 
 static _Noreturn void
 oom(void)

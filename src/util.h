@@ -10,7 +10,14 @@
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-extern const char *progname;	/* set by each tool's main, used in messages */
+extern const char *progname;	/* set by tool_init, used in messages */
+
+/*
+ * Starts a tool: its name for messages, the default action for SIGPIPE
+ * (a closed stdout ends the tool quietly, even when the caller ignored
+ * the signal), and a large buffer for stdout when it is no terminal.
+ */
+void tool_init(const char *name);
 
 /* Allocation that cannot fail: out of memory ends the tool with exit 1. */
 void *xmalloc(size_t n);
