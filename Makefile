@@ -53,12 +53,21 @@ deps:
 
 # libFuzzer over the scanner, compared with jansson, for a bounded time.
 FUZZ_SECONDS ?= 60
-fuzz: src/scan.c src/scan.h fuzz/scan_fuzz.c
+fuzz: src/scan.c src/scan.h fuzz/scan_fuzz.c tests/scandiff.c
 	@mkdir -p $(BUILD)/fuzz-corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+	clang -std=c11 -Wall -Wextra -Werror -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc \
 	    -o $(BUILD)/scan_fuzz fuzz/scan_fuzz.c src/scan.c -ljansson
 	$(BUILD)/scan_fuzz -max_total_time=$(FUZZ_SECONDS) \
 	    $(BUILD)/fuzz-corpus fuzz/corpus
+
+# Scanner throughput against jansson (bench/ has the tool comparisons).
+$(BUILD)/scanbench: bench/scanbench.c $(BUILD)/libcore.a
+	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ bench/scanbench.c \
+	    $(BUILD)/libcore.a -ljansson $(LDLIBS)
+
+scanbench: $(BUILD)/scanbench
+	$(BUILD)/scanbench
 
 demo: deps all
 	sh sample/demo.sh
@@ -78,4 +87,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all test check deps fuzz demo install lint-man clean
+.PHONY: all test check deps fuzz scanbench demo install lint-man clean
