@@ -40,9 +40,14 @@ $(BUILD)/scandiff: tests/scandiff.c $(BUILD)/libcore.a
 ASAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
+# bats speaks TAP; the last line adds the plain count that CI reads.
 test: all $(BUILD)/scandiff
-	SU_BIN=$(CURDIR)/$(BINDIR) SU_BUILD=$(CURDIR)/$(BUILD) \
-	    bats tests
+	@rc=0; SU_BIN=$(CURDIR)/$(BINDIR) SU_BUILD=$(CURDIR)/$(BUILD) \
+	    bats tests > $(BUILD)/tests.tap 2>&1 || rc=$$?; \
+	cat $(BUILD)/tests.tap; \
+	echo "tests: $$(grep -c '^ok' $(BUILD)/tests.tap) passed," \
+	    "$$(grep -c '^not ok' $(BUILD)/tests.tap) failed"; \
+	exit $$rc
 
 check: deps
 	$(MAKE) test
