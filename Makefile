@@ -4,7 +4,8 @@
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O2 -g -flto
+LDFLAGS ?= -flto
 WARN = -std=c11 -Wall -Wextra -Werror
 LDLIBS = -lm
 BUILD ?= build

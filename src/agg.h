@@ -33,11 +33,15 @@ struct agg_in {
 	size_t off, len;	/* its text in the caller's scratch buffer */
 };
 
+/* 128 bits at 8-byte alignment: a window holds several states, and the
+ * natural 16 would pad every one of them. */
+typedef __int128 agg_i128 __attribute__((aligned(8)));
+
 union agg_state {
 	int64_t count;
 	struct {
 		int64_t n;
-		__int128 isum;	/* the integers, exactly, whatever the order */
+		agg_i128 isum;	/* the integers, exactly, whatever the order */
 		double dsum;	/* the other values */
 		int isint;	/* every value an integer */
 	} sum;

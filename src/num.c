@@ -124,40 +124,22 @@ num_parse_double(const char *s, size_t n)
 	return d;
 }
 
-/*
- * The shortest fixed-point text of d with at most 15 significant digits:
- * the fewest fraction digits k for which some integer m has m / 10^k == d,
- * which, m and 10^k being exact, is just what strtod would read back.
- * Returns 0 when d needs more digits or an exponent.
- */
+/* Writes m / 10^k in fixed point, without trailing zeros. */
 static size_t
-fmt_fixed(double d, char *dst)
+put_fixed(uint64_t m, size_t k, int neg, char *dst)
 {
-	double a = fabs(d), m;
 	char digits[NUM_MAXLEN];
-	size_t n, k, len = 0, i;
-	uint64_t u;
+	size_t n = 0, len = 0, i;
 
-	if (a < 1e-4 || a >= 1e15)
-		return 0;
-	for (k = 0; k <= 19; k++) {
-		m = nearbyint(a * pow10[k]);
-		if (m >= 1e15)
-			return 0;
-		if (m / pow10[k] == a)
-			break;
-	}
-	if (k > 19)
-		return 0;
-	u = (uint64_t)m;
-	n = 0;
+	while (k > 0 && m % 10 == 0)
+		m /= 10, k--;
 	do {
-		digits[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+		digits[n++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
 	while (n <= k)
 		digits[n++] = '0';
-	if (d < 0)
+	if (neg)
 		dst[len++] = '-';
 	for (i = n; i-- > 0;) {
 		dst[len++] = digits[i];
@@ -166,6 +148,50 @@ fmt_fixed(double d, char *dst)
 	}
 	dst[len] = '\0';
 	return len;
+}
+
+/*
+ * The shortest text of d in [1e-4, 1e15), where %g writes fixed point.
+ * Up to 15 digits, the fewest fraction digits k for which some integer m
+ * has m / 10^k == d exactly is it: m and 10^k are exact doubles, so that
+ * is just what strtod would read back.  Beyond 15 digits the nearest 16-
+ * and then 17-digit candidates come from long double arithmetic (64 bits
+ * of mantissa) and are checked with strtod.  Returns 0 to leave d to the slow, general path.
+ */
+static size_t
+fmt_fixed(double d, char *dst)
+{
+	double a = fabs(d), m;
+	long double p, lm;
+	int intdigits, prec;
+	size_t k, len;
+
+	if (a < 1e-4 || a >= 1e15)
+		return 0;
+	for (k = 0; k <= 19; k++) {
+		m = nearbyint(a * pow10[k]);
+		if (m >= 1e15)
+			break;
+		if (m / pow10[k] == a)
+			return put_fixed((uint64_t)m, k, d < 0, dst);
+	}
+	for (intdigits = 15; intdigits > -4 && a < pow10[intdigits + 3] /
+	    1e4; intdigits--)
+		;
+	/* now 10^(intdigits-1) <= a < 10^intdigits */
+	for (prec = 16; prec <= 17; prec++) {
+		k = (size_t)(prec - intdigits);
+		p = (long double)a * (long double)pow10[k];
+		lm = nearbyintl(p);
+		/* the product is off by at most 0.006 at 10^17: farther than
+		 * that from a half, lm is the correctly rounded candidate */
+		if (fabsl(p - lm) > 0.49L)
+			return 0;
+		len = put_fixed((uint64_t)lm, k, d < 0, dst);
+		if (strtod(dst, NULL) == d)
+			return len;
+	}
+	return 0;
 }
 
 size_t

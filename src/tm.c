@@ -324,15 +324,26 @@ days_in_month(int y, int m)
 int
 tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 {
+	/* a stream's times mostly share their date: keep the last one */
+	static char lastdate[10];
+	static int64_t lastdays;
 	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0;
-	int64_t frac = 0, off = 0, secs;
+	int64_t frac = 0, off = 0, secs, days;
 	size_t i = 0;
 
-	if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
-	    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
-	    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 ||
-	    d > days_in_month(y, mo))
-		return -1;
+	if (n >= 10 && memcmp(s, lastdate, 10) == 0) {
+		days = lastdays;
+		i = 10;
+	} else {
+		if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
+		    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
+		    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 ||
+		    d > days_in_month(y, mo))
+			return -1;
+		days = days_from_civil(y, mo, d);
+		memcpy(lastdate, s, 10);
+		lastdays = days;
+	}
 	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		i++;
 		if ((h = digits(s, n, &i, 2)) < 0 || h > 23 || i >= n ||
@@ -373,7 +384,7 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 	}
 	if (i != n)
 		return -1;
-	secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	secs = days * 86400 + h * 3600 + mi * 60 + sec;
 	return make_instant(secs, off, frac, ns);
 }
 
