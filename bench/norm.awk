@@ -4,7 +4,8 @@
 # significant digits (pipe through LC_ALL=C sort). Tolerates any key order,
 # blank space after ':' and ',' (Miller), window_start as an RFC 3339 string
 # (fraction and Z or +hh:mm offset allowed) or as epoch seconds/ms number.
-# A line it cannot read becomes "BAD <line>" so it shows up in the diff.
+# A line it cannot read becomes "BAD <line>" so it shows up in the diff;
+# $watermark records are skipped.
 function val(key,    i, rest, c) {
 	i = index($0, "\"" key "\"")
 	if (!i) { bad = 1; return "" }
@@ -52,6 +53,7 @@ function epoch_ms(t,    ms, frac, rest, off, sign) {
 	return sprintf("%.0f", ms)
 }
 NF == 0 { next }
+/^\{"\$watermark"/ { next }	# swatermark | swindow forwards them
 {
 	bad = 0
 	# fast path: the compact form in swindow's field order
