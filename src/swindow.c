@@ -36,6 +36,7 @@ struct win {
 	int pending;		/* changed since it last fired */
 	int early;		/* changed since the last early result */
 	int64_t count;		/* records in it (count windows fire on it) */
+	struct keystate *ks;	/* the key's entry, which lists the window */
 	union agg_state agg[];
 };
 
@@ -78,6 +79,8 @@ struct keystate {
 	int64_t *starts;	/* each window's start, kept here to spare a
 				 * cache miss per record */
 	size_t n, cap;
+	uint32_t slots_in[2];	/* most keys have a window or two open */
+	int64_t starts_in[2];
 	int64_t next_index;
 	size_t klen;
 	char key[];		/* the index's key: it borrows this */
@@ -125,6 +128,8 @@ static struct {
 
 	struct firing *batch;	/* windows to fire together */
 	size_t nbatch, batchcap;
+	uint32_t *purge;	/* windows to remove after a firing */
+	size_t purgecap;
 } S;
 
 static _Noreturn void
@@ -451,6 +456,9 @@ keystate(const char *key, size_t klen, int create)
 	ks = xcalloc(1, sizeof(*ks) + klen);
 	memcpy(ks->key, key, klen);
 	ks->klen = klen;
+	ks->slots = ks->slots_in;
+	ks->starts = ks->starts_in;
+	ks->cap = LEN(ks->slots_in);
 	*map_get(&S.keyst, ks->key, klen, 1, NULL) = ks;
 	return ks;
 }
@@ -459,14 +467,25 @@ static void
 ks_add(struct keystate *ks, uint32_t s)
 {
 	if (ks->n == ks->cap) {
-		ks->cap = ks->cap ? ks->cap * 2 : 2;
-		ks->slots = xreallocarray(ks->slots, ks->cap,
-		    sizeof(*ks->slots));
-		ks->starts = xreallocarray(ks->starts, ks->cap,
-		    sizeof(*ks->starts));
+		ks->cap *= 2;
+		if (ks->slots == ks->slots_in) {
+			ks->slots = xreallocarray(NULL, ks->cap,
+			    sizeof(*ks->slots));
+			ks->starts = xreallocarray(NULL, ks->cap,
+			    sizeof(*ks->starts));
+			memcpy(ks->slots, ks->slots_in, sizeof(ks->slots_in));
+			memcpy(ks->starts, ks->starts_in,
+			    sizeof(ks->starts_in));
+		} else {
+			ks->slots = xreallocarray(ks->slots, ks->cap,
+			    sizeof(*ks->slots));
+			ks->starts = xreallocarray(ks->starts, ks->cap,
+			    sizeof(*ks->starts));
+		}
 	}
 	ks->starts[ks->n] = S.pool[s].w->start;
 	ks->slots[ks->n++] = s;
+	S.pool[s].w->ks = ks;
 }
 
 static void
@@ -474,8 +493,10 @@ ks_free(void *p)
 {
 	struct keystate *ks = p;
 
-	free(ks->slots);
-	free(ks->starts);
+	if (ks->slots != ks->slots_in) {
+		free(ks->slots);
+		free(ks->starts);
+	}
 	free(ks);
 }
 
@@ -484,7 +505,7 @@ static void
 win_remove(uint32_t s)
 {
 	struct win *w = S.pool[s].w;
-	struct keystate *ks = keystate(w->key, w->klen, 0);
+	struct keystate *ks = w->ks;
 	size_t i;
 
 	for (i = 0; ks && i < ks->n; i++)
@@ -675,8 +696,7 @@ static void
 advance(int64_t w)
 {
 	struct event e;
-	uint32_t *purge = NULL;
-	size_t npurge = 0, cap = 0, i;
+	size_t npurge = 0, i;
 
 	if (w <= S.wm)
 		return;
@@ -689,23 +709,25 @@ advance(int64_t w)
 
 			if (win->pending)
 				batch_add(e.slot);
-			/* kept for late records until W passes end + L; the
-			 * loop meets that event now if W already has */
+			/* kept for late records until W passes end + L, or
+			 * removed with this firing when W already has */
 			if (__builtin_add_overflow(win->end, S.lateness, &at))
 				at = INT64_MAX;
-			timer_add(at, e.slot, EV_PURGE);
-			continue;
+			if (at > w) {
+				timer_add(at, e.slot, EV_PURGE);
+				continue;
+			}
 		}
-		if (npurge == cap) {
-			cap = cap ? cap * 2 : 64;
-			purge = xreallocarray(purge, cap, sizeof(*purge));
+		if (npurge == S.purgecap) {
+			S.purgecap = S.purgecap ? S.purgecap * 2 : 64;
+			S.purge = xreallocarray(S.purge, S.purgecap,
+			    sizeof(*S.purge));
 		}
-		purge[npurge++] = e.slot;
+		S.purge[npurge++] = e.slot;
 	}
 	fire_batch();
 	for (i = 0; i < npurge; i++)
-		win_remove(purge[i]);
-	free(purge);
+		win_remove(S.purge[i]);
 }
 
 /* --emit-every: early results of the windows that changed, not final. */
@@ -975,6 +997,7 @@ cleanup(void)
 	free(S.pool);
 	free(S.freeslots);
 	heap_free(&S.timers);
+	free(S.purge);
 	free(S.batch);
 	scan_free(S.scan);
 	free(S.vals);

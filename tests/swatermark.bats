@@ -334,3 +334,20 @@ EOF
 {"\$watermark":$((now - 101))}
 EOF
 }
+
+@test "a closed stdout ends it quietly; a full disk fails loudly" {
+	f=$BATS_TEST_TMPDIR/many
+	seq 1 100000 | sed 's/.*/{"ts":&}/' > "$f"
+	run --separate-stderr sh -c "swatermark -d 1s '$f' | head -n 2"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF2'
+{"ts":1}
+{"$watermark":"1970-01-01T00:00:00Z"}
+EOF2
+	run --separate-stderr sh -c "swatermark -d 1s '$f' >/dev/full"
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF2'
+swatermark: write error: No space left on device
+EOF2
+}
