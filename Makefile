@@ -57,6 +57,17 @@ check: deps
 deps:
 	@sh ./bootstrap
 
+# The suite again with every tool under valgrind: a leak or a memory error
+# makes the tool exit 99 and print to stderr, so the test fails.
+valgrind: all $(BUILD)/scandiff
+	@mkdir -p $(BUILD)/vg
+	@for t in $(TOOLS); do \
+	    printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 %s "$$@"\n' \
+	        "$(CURDIR)/$(BINDIR)/$$t" > $(BUILD)/vg/$$t; \
+	    chmod +x $(BUILD)/vg/$$t; \
+	done
+	SU_BIN=$(CURDIR)/$(BUILD)/vg SU_BUILD=$(CURDIR)/$(BUILD) bats tests
+
 # libFuzzer over the scanner, compared with jansson, for a bounded time.
 FUZZ_SECONDS ?= 60
 fuzz: src/scan.c src/scan.h fuzz/scan_fuzz.c tests/scandiff.c
@@ -93,4 +104,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all test check deps fuzz scanbench demo install lint-man clean
+.PHONY: all test check deps valgrind fuzz scanbench demo install lint-man clean

@@ -28,19 +28,28 @@ ctl_kind(const char *line, size_t len)
 	return CTL_NONE;
 }
 
+/* The path of a watermark's instant, compiled at first use. */
+static struct scan_paths *wmpath;
+
+void
+ctl_free(void)
+{
+	scan_free(wmpath);
+	wmpath = NULL;
+}
+
 int
 ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
     const char **why)
 {
-	static struct scan_paths *ps;
 	static const char *const path[] = { "$watermark" };
 	struct tm_opts o = { u, NULL };
 	struct scan_error e;
 	struct jval v;
 
-	if (ps == NULL && (ps = scan_compile(path, 1)) == NULL)
+	if (wmpath == NULL && (wmpath = scan_compile(path, 1)) == NULL)
 		die(1, "out of memory");
-	if (scan_object(ps, line, len, &v, &e) != 0) {
+	if (scan_object(wmpath, line, len, &v, &e) != 0) {
 		*why = "invalid $watermark record";
 		return -1;
 	}

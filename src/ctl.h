@@ -22,6 +22,9 @@ enum ctl_kind ctl_kind(const char *line, size_t len);
 int ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
     const char **why);
 
+/* Frees what ctl_watermark keeps between calls; for a clean exit. */
+void ctl_free(void);
+
 /* Writes {"$watermark":...} and a newline into dst (2 * TM_MAXLEN). */
 size_t ctl_fmt_watermark(int64_t w, enum tm_unit u, char *dst);
 

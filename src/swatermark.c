@@ -310,6 +310,7 @@ main(int argc, char *argv[])
 	if (S.late != LATE_PASS)
 		late_finish(&S.latesink);
 	bad_finish(&S.bad);
+	ctl_free();
 	scan_free(S.scan);
 	heap_free(&S.held);
 	in_free(&S.in);

@@ -1220,6 +1220,7 @@ main(int argc, char *argv[])
 	fire_all();
 	late_finish(&S.late);
 	bad_finish(&S.bad);
+	ctl_free();
 	cleanup();
 	finish(0);
 }
