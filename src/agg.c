@@ -384,11 +384,14 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 			put_double(out, dv);
 		return;
 	case AG_AVG:
+		/* the total as a double over the count, as SQL and numpy
+		 * divide; exact up to 2^53 */
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
+		else if (sum_value(st, &iv, &dv))
+			put_double(out, (double)iv / (double)st->sum.n);
 		else
-			put_double(out, (double)(((long double)st->sum.isum +
-			    st->sum.dsum) / (long double)st->sum.n));
+			put_double(out, dv / (double)st->sum.n);
 		return;
 	case AG_MIN:
 	case AG_MAX:

@@ -155,16 +155,17 @@ put_fixed(uint64_t m, size_t k, int neg, char *dst)
  * Up to 15 digits, the fewest fraction digits k for which some integer m
  * has m / 10^k == d exactly is it: m and 10^k are exact doubles, so that
  * is just what strtod would read back.  Beyond 15 digits the nearest 16-
- * and then 17-digit candidates come from long double arithmetic (64 bits
- * of mantissa) and are checked with strtod.  Returns 0 to leave d to the slow, general path.
+ * and then 17-digit candidates are the exact nearest, from 128-bit integer
+ * arithmetic on the double's bits, checked with strtod.  Returns 0 to leave d to the slow, general path.
  */
 static size_t
 fmt_fixed(double d, char *dst)
 {
 	double a = fabs(d), m;
-	long double p, lm;
-	int intdigits, prec;
-	size_t k, len;
+	unsigned __int128 p, half, rem;
+	uint64_t mant, m64;
+	int intdigits, prec, e, shift;
+	size_t k, len, i;
 
 	if (a < 1e-4 || a >= 1e15)
 		return 0;
@@ -178,16 +179,21 @@ fmt_fixed(double d, char *dst)
 	for (intdigits = 15; intdigits > -4 && a < pow10[intdigits + 3] /
 	    1e4; intdigits--)
 		;
-	/* now 10^(intdigits-1) <= a < 10^intdigits */
+	/* now 10^(intdigits-1) <= a < 10^intdigits; a = mant * 2^-shift */
+	mant = (uint64_t)ldexp(frexp(a, &e), 53);
+	shift = 53 - e;		/* from 14 to 67 in this range */
 	for (prec = 16; prec <= 17; prec++) {
 		k = (size_t)(prec - intdigits);
-		p = (long double)a * (long double)pow10[k];
-		lm = nearbyintl(p);
-		/* the product is off by at most 0.006 at 10^17: farther than
-		 * that from a half, lm is the correctly rounded candidate */
-		if (fabsl(p - lm) > 0.49L)
+		/* a * 10^k exactly in 128 bits (< 2^120), rounded to the
+		 * nearest integer; a tie is left to the slow path */
+		for (p = mant, i = 0; i < k; i++)
+			p *= 10;
+		half = (unsigned __int128)1 << (shift - 1);
+		rem = p & (((unsigned __int128)1 << shift) - 1);
+		if (rem == half)
 			return 0;
-		len = put_fixed((uint64_t)lm, k, d < 0, dst);
+		m64 = (uint64_t)(p >> shift) + (rem > half);
+		len = put_fixed(m64, k, d < 0, dst);
 		if (strtod(dst, NULL) == d)
 			return len;
 	}
