@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,7 +221,8 @@ num_fmt_double(double d, char *dst)
 	 * A double has 15.95 digits: if any decimal of 15 digits or fewer
 	 * reads back to d, it is the 15-digit rounding, which %g trims.
 	 */
-	for (prec = 15; prec < 17; prec++) {
+	/* below DBL_MIN a double has fewer digits: search from one */
+	for (prec = fabs(d) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
 		snprintf(dst, NUM_MAXLEN, "%.*g", prec, d);
 		if (strtod(dst, NULL) == d)
 			return strlen(dst);

@@ -273,6 +273,10 @@ jv_excerpt(const struct jval *v)
 	static char tmp[64];
 	int n = v->len > 40 ? 40 : (int)v->len;
 
+	/* cut before a character, not inside one */
+	while (n < (int)v->len && n > 0 && (v->p[n] & 0xc0) == 0x80)
+		n--;
+
 	snprintf(tmp, sizeof(tmp), "%.*s%s", n, v->p, v->len > 40 ? "..." :
 	    "");
 	return tmp;

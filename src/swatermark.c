@@ -115,14 +115,6 @@ advance(int64_t w)
 		write_watermark(w);
 }
 
-static int64_t
-minus_delay(int64_t t)
-{
-	int64_t w;
-
-	return __builtin_sub_overflow(t, S.delay, &w) ? INT64_MIN : w;
-}
-
 static void
 on_data(const char *line, size_t len)
 {
@@ -145,7 +137,7 @@ on_data(const char *line, size_t len)
 		put_line(line, len);
 	if (t > S.maxts || S.maxts == INT64_MIN) {
 		S.maxts = t;
-		advance(minus_delay(t));
+		advance(tm_sub_sat(t, S.delay));
 	}
 }
 
@@ -174,7 +166,7 @@ on_control(enum ctl_kind k, const char *line, size_t len)
 static void
 on_idle(void)
 {
-	int64_t w = minus_delay(tm_now());
+	int64_t w = tm_sub_sat(tm_now(), S.delay);
 
 	if (!S.have_wm || w > S.wm)
 		advance(w);
@@ -277,7 +269,7 @@ main(int argc, char *argv[])
 			printf("swatermark (streamutils) %s\n", VERSION);
 			finish(0);
 		default:
-			usage_error("unknown option");
+			usage_error(NULL);	/* getopt said what */
 		}
 	}
 	if (!has_delay)

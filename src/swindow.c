@@ -34,6 +34,7 @@ struct win {
 	size_t klen;
 	int revision;		/* firings so far */
 	int pending;		/* changed since it last fired */
+	int timed;		/* a firing timer is set for it */
 	int early;		/* changed since the last early result */
 	int64_t count;		/* records in it (count windows fire on it) */
 	struct keystate *ks;	/* the key's entry, which lists the window */
@@ -240,6 +241,7 @@ static void
 win_schedule(uint32_t s)
 {
 	timer_add(S.pool[s].w->end, s, EV_FIRE);
+	S.pool[s].w->timed = 1;
 }
 
 /* ---- output ---- */
@@ -595,77 +597,86 @@ join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 	return 1;
 }
 
+/* Inserts window s into ks's list at i, keeping it sorted by start. */
+static void
+ks_insert(struct keystate *ks, size_t i, uint32_t s)
+{
+	ks_add(ks, s);
+	memmove(ks->slots + i + 1, ks->slots + i, (ks->n - 1 - i) *
+	    sizeof(*ks->slots));
+	memmove(ks->starts + i + 1, ks->starts + i, (ks->n - 1 - i) *
+	    sizeof(*ks->starts));
+	ks->slots[i] = s;
+	ks->starts[i] = S.pool[s].w->start;
+}
+
 /*
  * Puts the record at t into its key's sessions: every session it touches
  * merges with it into one (Flink's merging windows); its revision goes on
- * from the highest of the merged.  1 if it joined.
+ * from the highest of the merged.  A key's sessions never touch each
+ * other, so sorted by start they are sorted by end too, and the ones the
+ * record touches are a run found by binary search.  1 if it joined.
  */
 static int
 join_session(int64_t t, const char *key, size_t klen)
 {
 	struct keystate *ks = keystate(key, klen, 0);
-	int64_t start = t, end;
-	uint32_t keep = UINT32_MAX, s;
-	size_t i;
+	int64_t end;
+	size_t lo = 0, hi = ks ? ks->n : 0, mid, i, a;
+	struct win *k;
+	uint32_t s;
 
 	if (__builtin_add_overflow(t, S.gap, &end))
 		end = INT64_MAX;
-	for (i = 0; ks && i < ks->n; i++) {
-		struct win *w = S.pool[ks->slots[i]].w;
-
-		if (w->start <= end && start <= w->end) {
-			if (keep == UINT32_MAX || w->start < S.pool[keep].w->start)
-				keep = ks->slots[i];
-		}
+	while (lo < hi) {	/* hi: the first session starting after end */
+		mid = lo + (hi - lo) / 2;
+		if (ks->starts[mid] <= end)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (keep == UINT32_MAX) {
+	for (lo = hi; lo > 0 && S.pool[ks->slots[lo - 1]].w->end >= t; lo--)
+		;
+	if (lo == hi) {
 		if (is_late(end))
 			return 0;
 		if (ks == NULL)
 			ks = keystate(key, klen, 1);
-		s = win_new(start, end, key, klen);
-		ks_add(ks, s);
+		s = win_new(t, end, key, klen);
+		ks_insert(ks, hi, s);
 		win_schedule(s);
 		joined(s);
 		return 1;
 	}
-	/* grow the kept session over the record and every session it meets,
-	 * repeating since a grown session may reach one more */
-	for (;;) {
-		struct win *k = S.pool[keep].w;
-		int merged = 0;
+	/* the first of the run takes in the record and the others */
+	k = S.pool[ks->slots[lo]].w;
+	if (t < k->start)
+		k->start = ks->starts[lo] = t;
+	if (end > k->end)
+		k->end = end;
+	for (i = lo + 1; i < hi; i++) {
+		struct win *w = S.pool[ks->slots[i]].w;
 
-		if (start < k->start)
-			k->start = start;
-		if (end > k->end)
-			k->end = end;
-		for (i = 0; i < ks->n; i++) {
-			struct win *w;
-			size_t a;
-
-			s = ks->slots[i];
-			w = S.pool[s].w;
-			if (s == keep || w->start > k->end || k->start > w->end)
-				continue;
-			if (w->start < k->start)
-				k->start = w->start;
-			if (w->end > k->end)
-				k->end = w->end;
-			for (a = 0; a < S.naggs; a++)
-				agg_merge(&S.aggs[a], &k->agg[a], &w->agg[a]);
-			if (w->revision > k->revision)
-				k->revision = w->revision;
-			k->count += w->count;
-			win_remove(s);
-			merged = 1;
-			break;
-		}
-		if (!merged)
-			break;
+		if (w->end > k->end)
+			k->end = w->end;
+		for (a = 0; a < S.naggs; a++)
+			agg_merge(&S.aggs[a], &k->agg[a], &w->agg[a]);
+		if (w->revision > k->revision)
+			k->revision = w->revision;
+		k->count += w->count;
+		win_free(ks->slots[i]);
 	}
-	S.pool[keep].gen++;	/* its old firing times are void */
-	win_schedule(keep);
-	joined(keep);
+	memmove(ks->slots + lo + 1, ks->slots + hi, (ks->n - hi) *
+	    sizeof(*ks->slots));
+	memmove(ks->starts + lo + 1, ks->starts + hi, (ks->n - hi) *
+	    sizeof(*ks->starts));
+	ks->n -= hi - lo - 1;
+	/* its timers stay: a session only grows, and a timer that comes
+	 * before the session's end is set again for it (advance); one that
+	 * fired already needs a new firing at the new end */
+	if (!k->timed)
+		win_schedule(ks->slots[lo]);
+	joined(ks->slots[lo]);
 	return 1;
 }
 
@@ -691,6 +702,22 @@ join_count(const char *key, size_t klen)
 	}
 }
 
+/* A session grew after its timer was set: set it again, later. */
+static int
+timer_moved(const struct event *e)
+{
+	const struct win *w = S.pool[e->slot].w;
+	int64_t at = w->end;
+
+	if (e->kind == EV_PURGE && __builtin_add_overflow(at, S.lateness,
+	    &at))
+		at = INT64_MAX;
+	if (at <= e->t)
+		return 0;
+	timer_add(at, e->slot, e->kind);
+	return 1;
+}
+
 /* Moves the watermark to w and fires and removes what it passed. */
 static void
 advance(int64_t w)
@@ -703,10 +730,13 @@ advance(int64_t w)
 	S.wm = w;
 	while (timer_next(&e) && e.t <= w) {
 		heap_pop(&S.timers, NULL);
+		if (timer_moved(&e))
+			continue;
 		if (e.kind == EV_FIRE) {
 			struct win *win = S.pool[e.slot].w;
 			int64_t at;
 
+			win->timed = 0;
 			if (win->pending)
 				batch_add(e.slot);
 			/* kept for late records until W passes end + L, or
@@ -786,25 +816,69 @@ build_key(void)
 	buf_addc(&S.keybuf, ']');
 }
 
-/* Can the windows around t be computed without overflow? */
-static int
-fits(int64_t t)
+/*
+ * The start of the period p (offset off, 0 <= off < p) that holds t.  In
+ * 128 bits, since a window near either end of time can start or end
+ * outside int64 even when t is inside.
+ */
+static __int128
+period_start(int64_t t, int64_t p, int64_t off)
 {
-	int64_t x;
+	__int128 x = (__int128)t - off, q = x / p;
 
-	return !__builtin_sub_overflow(t, S.offset, &x) &&
-	    !__builtin_sub_overflow(x, S.size + S.step, &x) &&
-	    !__builtin_add_overflow(t, S.size + S.step, &x) &&
-	    !__builtin_add_overflow(x, S.offset < 0 ? -S.offset : S.offset, &x);
+	if (x % p < 0)
+		q--;
+	return q * p + off;
+}
+
+static int
+fits64(__int128 start, int64_t size)
+{
+	return start >= INT64_MIN && start + size <= INT64_MAX;
+}
+
+/*
+ * Puts the record into its tumbling or hopping windows.  Returns 0, or -1
+ * when no window that holds t fits the int64 range (a bad record); late
+ * records are counted here.
+ */
+static int
+join_fixed_windows(int64_t t, const char *line, size_t len)
+{
+	__int128 last, st;
+	int any = 0, fit = 0;
+
+	if (S.kind == TUMBLE) {
+		st = period_start(t, S.size, S.offset);
+		if (!fits64(st, S.size))
+			return -1;
+		if (!join_fixed((int64_t)st, (int64_t)(st + S.size),
+		    S.keybuf.p, S.keybuf.len))
+			late_add(&S.late, line, len);
+		return 0;
+	}
+	last = period_start(t, S.step, S.offset);
+	if (last + S.size <= t)
+		return 0;	/* between windows: STEP > SIZE leaves gaps */
+	for (st = last; st + S.size > t; st -= S.step)
+		fit |= fits64(st, S.size);
+	if (!fit)
+		return -1;
+	for (st = last; st + S.size > t; st -= S.step)
+		if (fits64(st, S.size))
+			any |= join_fixed((int64_t)st, (int64_t)(st + S.size),
+			    S.keybuf.p, S.keybuf.len);
+	if (!any)
+		late_add(&S.late, line, len);
+	return 0;
 }
 
 static void
 on_data(const char *line, size_t len)
 {
 	const char *why;
-	int64_t t = 0, start, end, last;
+	int64_t t = 0;
 	size_t i;
-	int any;
 
 	if (rec_scan(&S.bad, &S.in, S.scan, line, len, S.vals) != 0)
 		return;
@@ -828,28 +902,15 @@ on_data(const char *line, size_t len)
 		t = tm_now();
 		advance(t);
 	}
-	if ((S.kind == TUMBLE || S.kind == HOP) && !fits(t)) {
-		bad_record(&S.bad, &S.in, line, len, "time %s too near the "
-		    "end of the time range for this window", jv_excerpt(
-		    &S.vals[S.tfield]));
-		return;
-	}
 	switch (S.kind) {
 	case TUMBLE:
-		start = tm_floordiv(t - S.offset, S.size) * S.size + S.offset;
-		if (!join_fixed(start, start + S.size, S.keybuf.p,
-		    S.keybuf.len))
-			late_add(&S.late, line, len);
-		break;
 	case HOP:
-		last = tm_floordiv(t - S.offset, S.step) * S.step + S.offset;
-		any = 0;
-		for (start = last; start > t - S.size; start -= S.step) {
-			end = start + S.size;
-			any |= join_fixed(start, end, S.keybuf.p, S.keybuf.len);
+		if (join_fixed_windows(t, line, len) != 0) {
+			bad_record(&S.bad, &S.in, line, len, "time %s has no "
+			    "window inside the int64 nanosecond range",
+			    jv_excerpt(&S.vals[S.tfield]));
+			return;
 		}
-		if (!any && last + S.size > t)
-			late_add(&S.late, line, len);
 		break;
 	case SESSION:
 		if (!join_session(t, S.keybuf.p, S.keybuf.len))
@@ -863,7 +924,7 @@ on_data(const char *line, size_t len)
 	if (S.has_maxdelay && S.kind != COUNT) {
 		if (t > S.maxts)
 			S.maxts = t;
-		advance(S.maxts - S.maxdelay);
+		advance(tm_sub_sat(S.maxts, S.maxdelay));
 	}
 }
 
@@ -1080,7 +1141,7 @@ main(int argc, char *argv[])
 	const char *latepath = NULL, *deadpath = NULL, *offarg = NULL;
 	char why[160], *line, *end;
 	int c, nkinds = 0, has_every = 0, r;
-	int64_t next_early = -1;
+	int64_t next_early = -1, period;
 	size_t len;
 	enum ctl_kind k;
 
@@ -1167,7 +1228,7 @@ main(int argc, char *argv[])
 			printf("swindow (streamutils) %s\n", VERSION);
 			finish(0);
 		default:
-			usage_error("unknown option");
+			usage_error(NULL);	/* getopt said what */
 		}
 	}
 	if (nkinds != 1)
@@ -1177,6 +1238,9 @@ main(int argc, char *argv[])
 		usage_error("give at least one aggregate with -a");
 	if (S.kind == HOP && !has_every)
 		usage_error("--hop needs --every STEP");
+	if (S.kind == HOP && S.size / S.step > 100000)
+		usage_error("--hop SIZE / --every STEP: over 100000 windows "
+		    "per event");
 	if (S.kind != HOP && has_every)
 		usage_error("--every goes with --hop");
 	if (offarg) {
@@ -1184,6 +1248,11 @@ main(int argc, char *argv[])
 			usage_error("--offset goes with --tumble or --hop");
 		S.offset = *offarg == '-' ? -need_dur("--offset", offarg + 1,
 		    1) : need_dur("--offset", offarg, 1);
+		/* only the offset within a period matters */
+		period = S.kind == TUMBLE ? S.size : S.step;
+		S.offset %= period;
+		if (S.offset < 0)
+			S.offset += period;
 	}
 	if (S.proctime && (S.has_maxdelay || S.kind == COUNT))
 		usage_error("--processing-time goes with neither -d nor "

@@ -30,6 +30,16 @@ tm_parse_unit(const char *s, int allow_auto, enum tm_unit *u)
 }
 
 int64_t
+tm_sub_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b > 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int64_t
 tm_floordiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -373,8 +383,8 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 
 			if ((oh = digits(s, n, &i, 2)) < 0 || oh > 23)
 				return -1;
-			if (i < n && s[i] == ':')
-				i++;
+			if (i < n && s[i] == ':' && ++i == n)
+				return -1;	/* "+01:" */
 			if (i < n && (om = digits(s, n, &i, 2)) < 0)
 				return -1;
 			if (om > 59)

@@ -56,6 +56,9 @@ size_t tm_format(int64_t ns, enum tm_unit u, char *dst);
  */
 int dur_parse(const char *s, int64_t *ns);
 
+/* a - b, held at INT64_MIN instead of wrapping: a watermark far back. */
+int64_t tm_sub_sat(int64_t a, int64_t b);
+
 /* Floor division, for window alignment before the epoch. */
 int64_t tm_floordiv(int64_t a, int64_t b);
 

@@ -241,9 +241,11 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
+	if (fmt) {
+		va_start(ap, fmt);
+		vmsg(fmt, ap);
+		va_end(ap);
+	}
 	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(2);
 }

@@ -72,7 +72,10 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Prints "progname: usage: ..." hint and exits 2. */
+/*
+ * Prints "progname: MESSAGE" and a pointer to --help, and exits 2.  A NULL
+ * fmt prints only the pointer, after getopt's own message.
+ */
 _Noreturn void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 

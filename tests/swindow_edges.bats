@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# Edge cases that were bugs once: each test failed before its fix.
+
+load helper
+
+@test "-d near the start of time: the watermark holds instead of wrapping" {
+	run --separate-stderr swindow --tumble 1m -d 1d -a count <<'EOF'
+{"ts":"1677-09-21T01:00:00Z"}
+{"ts":"1677-09-21T01:00:05Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"1677-09-21T01:00:00Z","window_end":"1677-09-21T01:01:00Z","count":2}
+EOF
+}
+
+@test "hop near the start of time keeps the windows that fit" {
+	# [00:12:40, 00:12:50) starts before int64 nanoseconds do (00:12:43.1)
+	run --separate-stderr swindow --hop 10s --every 5s --offset -1d \
+	    -a count <<'EOF'
+{"ts":"1677-09-21T00:12:48Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	expect <<'EOF'
+{"window_start":"1677-09-21T00:12:45Z","window_end":"1677-09-21T00:12:55Z","count":1}
+EOF
+}
+
+@test "huge window sizes and offsets work when the window fits int64" {
+	run swindow --tumble 100000d -a count <<'EOF'
+{"ts":"2026-11-23T20:00:00Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"1970-01-01T00:00:00Z","window_end":"2243-10-17T00:00:00Z","count":1}
+EOF
+	run swindow --tumble 1m --offset 100000d -a count <<'EOF'
+{"ts":"2026-11-23T20:00:30Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"2026-11-23T20:00:00Z","window_end":"2026-11-23T20:01:00Z","count":1}
+EOF
+}
+
+@test "a time with no window inside int64 is a bad record, not a crash" {
+	run --separate-stderr swindow --tumble 1s -a count <<'EOF'
+{"ts":9223372036.8}
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+swindow: line 1: time 9223372036.8 has no window inside the int64 nanosecond range
+EOF
+}
+
+@test "doubles below DBL_MIN print in their shortest form too" {
+	run swindow --tumble 1s --time-out s -a collect:v -a max:v <<'EOF'
+{"ts":0,"v":5e-324}
+{"ts":0,"v":1e-310}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"collect_v":[5e-324,1e-310],"max_v":1e-310}
+EOF
+}
+
+@test "a zone offset that stops after its colon is a bad time" {
+	run --separate-stderr swindow --tumble 1s -a count <<'EOF'
+{"ts":"2026-01-01T00:00+01:"}
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+swindow: line 1: bad time "2026-01-01T00:00+01:"
+EOF
+}
+
+@test "sessions: many open sessions, merged by a late bridge, stay in order" {
+	# sessions at 0, 100, ..., 900 (gap 10), arriving newest first; then
+	# records every 10 s from 300 to 600 bridge seven of them into one.
+	{
+		for i in 9 8 7 6 5 4 3 2 1 0; do echo "{\"ts\":$((i * 100))}"; done
+		for t in 310 320 330 340 350 360 370 380 390 400 410 420 430 \
+		    440 450 460 470 480 490 500 510 520 530 540 550 560 570 \
+		    580 590; do echo "{\"ts\":$t}"; done
+	} > "$BATS_TEST_TMPDIR/in"
+	run swindow --session 10s --time-out s -a count \
+	    "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":10,"count":1}
+{"window_start":100,"window_end":110,"count":1}
+{"window_start":200,"window_end":210,"count":1}
+{"window_start":300,"window_end":610,"count":33}
+{"window_start":700,"window_end":710,"count":1}
+{"window_start":800,"window_end":810,"count":1}
+{"window_start":900,"window_end":910,"count":1}
+EOF
+}
+
+@test "usage: a hop with too many windows per event is refused" {
+	run --separate-stderr swindow --hop 1h --every 1ms -a count
+	[ "$status" -eq 2 ]
+	expect_err <<'EOF'
+swindow: --hop SIZE / --every STEP: over 100000 windows per event
+Try 'swindow --help' for more information.
+EOF
+}
