@@ -234,6 +234,53 @@ bad_finish(struct badpolicy *bp)
 	bp->dead = NULL;
 }
 
+void
+recopts_init(struct recopts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->tpath = "ts";
+}
+
+int
+recopts_parse(struct recopts *ro, int c, const char *arg)
+{
+	switch (c) {
+	case 't':
+		ro->tpath = arg;
+		return 1;
+	case RO_DEADLETTER:
+		ro->deadpath = arg;
+		return 1;
+	case RO_SKIPBAD:
+		ro->bad.skip = 1;
+		return 1;
+	case RO_TFORMAT:
+		ro->topts.format = arg;
+		return 1;
+	case RO_TOUT:
+		if (tm_parse_unit(arg, 0, &ro->time_out) != 0)
+			usage_error("--time-out: bad unit '%s'", arg);
+		return 1;
+	case RO_TUNIT:
+		if (tm_parse_unit(arg, 1, &ro->topts.unit) != 0)
+			usage_error("--time-unit: bad unit '%s'", arg);
+		return 1;
+	case RO_VERSION:
+		printf("%s (streamutils) %s\n", progname, VERSION);
+		finish(0);
+	}
+	return 0;
+}
+
+void
+recopts_finish(struct recopts *ro)
+{
+	if (ro->deadpath && ro->bad.skip)
+		usage_error("--skip-bad and --dead-letter exclude each other");
+	if (ro->deadpath)
+		bad_deadletter(&ro->bad, ro->deadpath);
+}
+
 int
 rec_scan(struct badpolicy *bp, const struct input *in,
     const struct scan_paths *ps, const char *line, size_t len,

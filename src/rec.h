@@ -86,6 +86,42 @@ int rec_time(struct badpolicy *bp, const struct input *in, const char *line,
 /* At most 40 bytes of v's text, for a message; valid until the next call. */
 const char *jv_excerpt(const struct jval *v);
 
+/*
+ * The options every tool that reads data records takes: -t, --time-unit,
+ * --time-format, --time-out, --skip-bad, --dead-letter, --version.
+ */
+struct recopts {
+	const char *tpath;	/* -t PATH, "ts" by default */
+	struct tm_opts topts;
+	enum tm_unit time_out;	/* TU_AUTO: RFC 3339 */
+	const char *deadpath;
+	struct badpolicy bad;
+};
+
+enum { RO_DEADLETTER = 1000, RO_SKIPBAD, RO_TFORMAT, RO_TOUT, RO_TUNIT,
+	RO_VERSION };
+
+/* Their entries for a tool's getopt_long table. */
+#define RECOPTS_LONG \
+	{ "dead-letter", required_argument, NULL, RO_DEADLETTER }, \
+	{ "skip-bad", no_argument, NULL, RO_SKIPBAD }, \
+	{ "time", required_argument, NULL, 't' }, \
+	{ "time-format", required_argument, NULL, RO_TFORMAT }, \
+	{ "time-out", required_argument, NULL, RO_TOUT }, \
+	{ "time-unit", required_argument, NULL, RO_TUNIT }, \
+	{ "version", no_argument, NULL, RO_VERSION }
+
+void recopts_init(struct recopts *ro);
+
+/*
+ * Takes option c with argument arg if it is one of those; returns 1 when
+ * it was.  A bad value is a usage error; --version prints and exits.
+ */
+int recopts_parse(struct recopts *ro, int c, const char *arg);
+
+/* After the options: checks them together, opens the dead-letter file. */
+void recopts_finish(struct recopts *ro);
+
 /* Late records that a tool drops: counted, and kept in a file if asked. */
 struct latesink {
 	FILE *f;

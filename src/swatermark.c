@@ -26,14 +26,11 @@ struct held {
 };
 
 static struct {
-	const char *tpath;
-	struct tm_opts topts;
-	enum tm_unit time_out;
+	struct recopts ro;	/* -t, time and bad-record options */
 	int64_t delay, gran, idle;
 	int reorder;
 	enum late late;
 	struct latesink latesink;
-	struct badpolicy bad;
 	struct input in;
 	struct scan_paths *scan;
 
@@ -99,7 +96,7 @@ write_watermark(int64_t w)
 	char text[2 * TM_MAXLEN];
 
 	release(w, 0);
-	out_write(text, ctl_fmt_watermark(w, S.time_out, text));
+	out_write(text, ctl_fmt_watermark(w, S.ro.time_out, text));
 	S.wm = w;
 	S.have_wm = 1;
 }
@@ -121,8 +118,8 @@ on_data(const char *line, size_t len)
 	struct jval v;
 	int64_t t;
 
-	if (rec_scan(&S.bad, &S.in, S.scan, line, len, &v) != 0 ||
-	    rec_time(&S.bad, &S.in, line, len, &v, &S.topts, S.tpath, &t) != 0)
+	if (rec_scan(&S.ro.bad, &S.in, S.scan, line, len, &v) != 0 ||
+	    rec_time(&S.ro.bad, &S.in, line, len, &v, &S.ro.topts, S.ro.tpath, &t) != 0)
 		return;
 	if (S.have_wm && t < S.wm) {
 		if (S.late == LATE_PASS)
@@ -148,8 +145,8 @@ on_control(enum ctl_kind k, const char *line, size_t len)
 	int64_t w;
 
 	if (k == CTL_WATERMARK) {
-		if (ctl_watermark(line, len, S.topts.unit, &w, &why) != 0) {
-			bad_record(&S.bad, &S.in, line, len, "%s", why);
+		if (ctl_watermark(line, len, S.ro.topts.unit, &w, &why) != 0) {
+			bad_record(&S.ro.bad, &S.in, line, len, "%s", why);
 			return;
 		}
 		/* only where it moves ours forward, never back */
@@ -181,31 +178,24 @@ finish_input(void)
 }
 
 enum {
-	OPT_DEADLETTER = 256, OPT_GRAN, OPT_IDLE, OPT_LATE, OPT_REORDER,
-	OPT_SKIPBAD, OPT_TFORMAT, OPT_TOUT, OPT_TUNIT, OPT_VERSION,
+	OPT_GRAN = 256, OPT_IDLE, OPT_LATE, OPT_REORDER,
 };
 
 static const struct option longopts[] = {
-	{ "dead-letter", required_argument, NULL, OPT_DEADLETTER },
 	{ "granularity", required_argument, NULL, OPT_GRAN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "late", required_argument, NULL, OPT_LATE },
 	{ "max-delay", required_argument, NULL, 'd' },
 	{ "reorder", no_argument, NULL, OPT_REORDER },
-	{ "skip-bad", no_argument, NULL, OPT_SKIPBAD },
-	{ "time", required_argument, NULL, 't' },
-	{ "time-format", required_argument, NULL, OPT_TFORMAT },
-	{ "time-out", required_argument, NULL, OPT_TOUT },
-	{ "time-unit", required_argument, NULL, OPT_TUNIT },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	RECOPTS_LONG,
 	{ NULL, 0, NULL, 0 },
 };
 
 int
 main(int argc, char *argv[])
 {
-	const char *latepath = NULL, *deadpath = NULL;
+	const char *latepath = NULL;
 	char *line;
 	size_t len;
 	int c, r, has_delay = 0;
@@ -213,7 +203,7 @@ main(int argc, char *argv[])
 	enum ctl_kind k;
 
 	tool_init("swatermark");
-	S.tpath = "ts";
+	recopts_init(&S.ro);
 	S.gran = 1000000000;
 	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -224,12 +214,6 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage();
-		case 't':
-			S.tpath = optarg;
-			break;
-		case OPT_DEADLETTER:
-			deadpath = optarg;
-			break;
 		case OPT_GRAN:
 			if (dur_parse(optarg, &S.gran) != 0 || S.gran == 0)
 				usage_error("--granularity: bad duration '%s'",
@@ -250,37 +234,17 @@ main(int argc, char *argv[])
 		case OPT_REORDER:
 			S.reorder = 1;
 			break;
-		case OPT_SKIPBAD:
-			S.bad.skip = 1;
-			break;
-		case OPT_TFORMAT:
-			S.topts.format = optarg;
-			break;
-		case OPT_TOUT:
-			if (tm_parse_unit(optarg, 0, &S.time_out) != 0)
-				usage_error("--time-out: bad unit '%s'", optarg);
-			break;
-		case OPT_TUNIT:
-			if (tm_parse_unit(optarg, 1, &S.topts.unit) != 0)
-				usage_error("--time-unit: bad unit '%s'",
-				    optarg);
-			break;
-		case OPT_VERSION:
-			printf("swatermark (streamutils) %s\n", VERSION);
-			finish(0);
 		default:
-			usage_error(NULL);	/* getopt said what */
+			if (!recopts_parse(&S.ro, c, optarg))
+				usage_error(NULL);	/* getopt said what */
 		}
 	}
 	if (!has_delay)
 		usage_error("-d MAXDELAY is required");
-	if (deadpath && S.bad.skip)
-		usage_error("--skip-bad and --dead-letter exclude each other");
+	recopts_finish(&S.ro);
 	if (S.late != LATE_PASS)
 		late_open(&S.latesink, latepath);
-	if (deadpath)
-		bad_deadletter(&S.bad, deadpath);
-	if ((S.scan = scan_compile(&S.tpath, 1)) == NULL)
+	if ((S.scan = scan_compile(&S.ro.tpath, 1)) == NULL)
 		die(1, "out of memory");
 	S.maxts = INT64_MIN;
 	heap_init(&S.held, sizeof(struct held), held_less);
@@ -301,7 +265,7 @@ main(int argc, char *argv[])
 	finish_input();
 	if (S.late != LATE_PASS)
 		late_finish(&S.latesink);
-	bad_finish(&S.bad);
+	bad_finish(&S.ro.bad);
 	ctl_free();
 	scan_free(S.scan);
 	heap_free(&S.held);

@@ -92,10 +92,8 @@ static struct {
 	int64_t size, step, offset, gap, count_n;
 	int64_t lateness, maxdelay, emit_every;
 	int has_lateness, has_maxdelay, proctime;
-	enum tm_unit time_out;
-	struct tm_opts topts;
+	struct recopts ro;	/* -t, time and bad-record options */
 
-	const char *tpath;
 	char **keys;
 	size_t nkeys;
 	struct agg_spec *aggs;
@@ -124,7 +122,6 @@ static struct {
 	int64_t seq;		/* arrival number of the current record */
 	struct latesink late;
 	int saw_watermark;
-	struct badpolicy bad;
 	struct input in;
 
 	struct firing *batch;	/* windows to fire together */
@@ -301,12 +298,12 @@ put_time(struct buf *o, int64_t t)
 	next ^= 1;
 	valid[i] = 1;
 	cache[i].t = t;
-	if (S.time_out == TU_AUTO) {
+	if (S.ro.time_out == TU_AUTO) {
 		cache[i].text[0] = '"';
 		cache[i].len = 1 + tm_format(t, TU_AUTO, cache[i].text + 1);
 		cache[i].text[cache[i].len++] = '"';
 	} else {
-		cache[i].len = tm_format(t, S.time_out, cache[i].text);
+		cache[i].len = tm_format(t, S.ro.time_out, cache[i].text);
 	}
 	buf_add(o, cache[i].text, cache[i].len);
 }
@@ -880,10 +877,10 @@ on_data(const char *line, size_t len)
 	int64_t t = 0;
 	size_t i;
 
-	if (rec_scan(&S.bad, &S.in, S.scan, line, len, S.vals) != 0)
+	if (rec_scan(&S.ro.bad, &S.in, S.scan, line, len, S.vals) != 0)
 		return;
-	if (S.tfield >= 0 && rec_time(&S.bad, &S.in, line, len,
-	    &S.vals[S.tfield], &S.topts, S.tpath, &t) != 0)
+	if (S.tfield >= 0 && rec_time(&S.ro.bad, &S.in, line, len,
+	    &S.vals[S.tfield], &S.ro.topts, S.ro.tpath, &t) != 0)
 		return;
 	S.scratch.len = 0;
 	for (i = 0; i < S.naggs; i++) {
@@ -891,7 +888,7 @@ on_data(const char *line, size_t len)
 		const struct jval *v = a->path ? &S.vals[a->field] : NULL;
 
 		if (agg_prepare(a, v, &S.ins[i], &S.scratch, &why) != 0) {
-			bad_record(&S.bad, &S.in, line, len, "%s: %s %s",
+			bad_record(&S.ro.bad, &S.in, line, len, "%s: %s %s",
 			    a->name, why, jv_excerpt(v));
 			return;
 		}
@@ -906,7 +903,7 @@ on_data(const char *line, size_t len)
 	case TUMBLE:
 	case HOP:
 		if (join_fixed_windows(t, line, len) != 0) {
-			bad_record(&S.bad, &S.in, line, len, "time %s has no "
+			bad_record(&S.ro.bad, &S.in, line, len, "time %s has no "
 			    "window inside the int64 nanosecond range",
 			    jv_excerpt(&S.vals[S.tfield]));
 			return;
@@ -940,8 +937,8 @@ on_control(enum ctl_kind k, const char *line, size_t len)
 			    "but -d makes the watermark here", S.in.name ?
 			    S.in.name : "", S.in.name ? ": " : "",
 			    (long long)S.in.lineno);
-		if (ctl_watermark(line, len, S.topts.unit, &w, &why) != 0) {
-			bad_record(&S.bad, &S.in, line, len, "%s", why);
+		if (ctl_watermark(line, len, S.ro.topts.unit, &w, &why) != 0) {
+			bad_record(&S.ro.bad, &S.in, line, len, "%s", why);
 			return;
 		}
 		advance(w);
@@ -1011,7 +1008,7 @@ setup(void)
 
 	S.tfield = -1;
 	if (S.kind != COUNT && !S.proctime)
-		S.tfield = add_path(S.tpath);
+		S.tfield = add_path(S.ro.tpath);
 	S.kfield = xcalloc(S.nkeys + 1, sizeof(*S.kfield));
 	for (i = 0; i < S.nkeys; i++)
 		S.kfield[i] = add_path(S.keys[i]);
@@ -1098,16 +1095,14 @@ next_deadline(int64_t next_early)
 }
 
 enum {
-	OPT_COUNT = 256, OPT_DEADLETTER, OPT_EMIT, OPT_EVERY, OPT_HOP,
-	OPT_LATE, OPT_OFFSET, OPT_PROCTIME, OPT_SESSION, OPT_SKIPBAD,
-	OPT_TFORMAT, OPT_TOUT, OPT_TUNIT, OPT_TUMBLE, OPT_VERSION,
+	OPT_COUNT = 256, OPT_EMIT, OPT_EVERY, OPT_HOP, OPT_LATE,
+	OPT_OFFSET, OPT_PROCTIME, OPT_SESSION, OPT_TUMBLE,
 };
 
 static const struct option longopts[] = {
 	{ "aggregate", required_argument, NULL, 'a' },
 	{ "allowed-lateness", required_argument, NULL, 'L' },
 	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "dead-letter", required_argument, NULL, OPT_DEADLETTER },
 	{ "emit-every", required_argument, NULL, OPT_EMIT },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "help", no_argument, NULL, 'h' },
@@ -1118,13 +1113,8 @@ static const struct option longopts[] = {
 	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "processing-time", no_argument, NULL, OPT_PROCTIME },
 	{ "session", required_argument, NULL, OPT_SESSION },
-	{ "skip-bad", no_argument, NULL, OPT_SKIPBAD },
-	{ "time", required_argument, NULL, 't' },
-	{ "time-format", required_argument, NULL, OPT_TFORMAT },
-	{ "time-out", required_argument, NULL, OPT_TOUT },
-	{ "time-unit", required_argument, NULL, OPT_TUNIT },
 	{ "tumble", required_argument, NULL, OPT_TUMBLE },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	RECOPTS_LONG,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1138,7 +1128,7 @@ set_kind(enum kind k, int *nkinds)
 int
 main(int argc, char *argv[])
 {
-	const char *latepath = NULL, *deadpath = NULL, *offarg = NULL;
+	const char *latepath = NULL, *offarg = NULL;
 	char why[160], *line, *end;
 	int c, nkinds = 0, has_every = 0, r;
 	int64_t next_early = -1, period;
@@ -1146,7 +1136,7 @@ main(int argc, char *argv[])
 	enum ctl_kind k;
 
 	tool_init("swindow");
-	S.tpath = "ts";
+	recopts_init(&S.ro);
 	while ((c = getopt_long(argc, argv, "a:d:hk:L:t:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -1168,18 +1158,12 @@ main(int argc, char *argv[])
 			S.lateness = need_dur("-L", optarg, 1);
 			S.has_lateness = 1;
 			break;
-		case 't':
-			S.tpath = optarg;
-			break;
 		case OPT_COUNT:
 			errno = 0;
 			S.count_n = strtoll(optarg, &end, 10);
 			if (errno || *end || S.count_n <= 0 || *optarg == '+')
 				usage_error("--count: bad number '%s'", optarg);
 			set_kind(COUNT, &nkinds);
-			break;
-		case OPT_DEADLETTER:
-			deadpath = optarg;
 			break;
 		case OPT_EMIT:
 			S.emit_every = need_dur("--emit-every", optarg, 0);
@@ -1205,30 +1189,13 @@ main(int argc, char *argv[])
 			S.gap = need_dur("--session", optarg, 0);
 			set_kind(SESSION, &nkinds);
 			break;
-		case OPT_SKIPBAD:
-			S.bad.skip = 1;
-			break;
-		case OPT_TFORMAT:
-			S.topts.format = optarg;
-			break;
-		case OPT_TOUT:
-			if (tm_parse_unit(optarg, 0, &S.time_out) != 0)
-				usage_error("--time-out: bad unit '%s'", optarg);
-			break;
-		case OPT_TUNIT:
-			if (tm_parse_unit(optarg, 1, &S.topts.unit) != 0)
-				usage_error("--time-unit: bad unit '%s'",
-				    optarg);
-			break;
 		case OPT_TUMBLE:
 			S.size = need_dur("--tumble", optarg, 0);
 			set_kind(TUMBLE, &nkinds);
 			break;
-		case OPT_VERSION:
-			printf("swindow (streamutils) %s\n", VERSION);
-			finish(0);
 		default:
-			usage_error(NULL);	/* getopt said what */
+			if (!recopts_parse(&S.ro, c, optarg))
+				usage_error(NULL);	/* getopt said what */
 		}
 	}
 	if (nkinds != 1)
@@ -1259,11 +1226,8 @@ main(int argc, char *argv[])
 		    "--count");
 	if (S.kind == COUNT && (S.has_maxdelay || S.has_lateness))
 		usage_error("--count windows ignore time: no -d or -L");
-	if (deadpath && S.bad.skip)
-		usage_error("--skip-bad and --dead-letter exclude each other");
+	recopts_finish(&S.ro);
 	late_open(&S.late, latepath);
-	if (deadpath)
-		bad_deadletter(&S.bad, deadpath);
 
 	setup();
 	in_init(&S.in, argv + optind, argc - optind);
@@ -1288,7 +1252,7 @@ main(int argc, char *argv[])
 	}
 	fire_all();
 	late_finish(&S.late);
-	bad_finish(&S.bad);
+	bad_finish(&S.ro.bad);
 	ctl_free();
 	cleanup();
 	finish(0);
