@@ -558,42 +558,6 @@ is_late(int64_t end)
 	return S.wm >= limit;
 }
 
-/* Puts the record into the fixed window [start, end); 1 if it joined. */
-static int
-join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
-{
-	struct keystate *ks;
-	size_t i;
-	uint32_t s;
-
-	if (is_late(end))
-		return 0;
-	/* the list is sorted by start; in-order input ends the search at
-	 * once, since its window is the newest */
-	ks = keystate(key, klen, 1);
-	for (i = ks->n; i > 0; i--) {
-		int64_t st = ks->starts[i - 1];
-
-		if (st == start) {
-			joined(ks->slots[i - 1]);
-			return 1;
-		}
-		if (st < start)
-			break;
-	}
-	s = win_new(start, end, key, klen);
-	ks_add(ks, s);
-	memmove(ks->slots + i + 1, ks->slots + i, (ks->n - 1 - i) *
-	    sizeof(*ks->slots));
-	memmove(ks->starts + i + 1, ks->starts + i, (ks->n - 1 - i) *
-	    sizeof(*ks->starts));
-	ks->slots[i] = s;
-	ks->starts[i] = start;
-	win_schedule(s);
-	joined(s);
-	return 1;
-}
-
 /* Inserts window s into ks's list at i, keeping it sorted by start. */
 static void
 ks_insert(struct keystate *ks, size_t i, uint32_t s)
@@ -605,6 +569,50 @@ ks_insert(struct keystate *ks, size_t i, uint32_t s)
 	    sizeof(*ks->starts));
 	ks->slots[i] = s;
 	ks->starts[i] = S.pool[s].w->start;
+}
+
+/* The first of ks's windows that starts at or after start. */
+static size_t
+ks_find(const struct keystate *ks, int64_t start)
+{
+	size_t lo = 0, hi = ks->n, mid;
+
+	/* in-order input: the newest window, or a new one after it */
+	if (hi == 0 || ks->starts[hi - 1] < start)
+		return hi;
+	if (ks->starts[hi - 1] == start)
+		return hi - 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ks->starts[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Puts the record into the fixed window [start, end); 1 if it joined. */
+static int
+join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
+{
+	struct keystate *ks;
+	size_t i;
+	uint32_t s;
+
+	if (is_late(end))
+		return 0;
+	ks = keystate(key, klen, 1);
+	i = ks_find(ks, start);
+	if (i < ks->n && ks->starts[i] == start) {
+		joined(ks->slots[i]);
+		return 1;
+	}
+	s = win_new(start, end, key, klen);
+	ks_insert(ks, i, s);
+	win_schedule(s);
+	joined(s);
+	return 1;
 }
 
 /*
