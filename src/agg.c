@@ -241,6 +241,72 @@ sum_value(const union agg_state *st, int64_t *i, double *d)
 	return 0;
 }
 
+/*
+ * var and stddev keep the sum and the sum of squares in double-double
+ * (about 106 bits, exact products through fma), so that the sample
+ * variance (S2 - S1^2/n) / (n - 1) survives the cancellation and comes
+ * out exact for exact data (1, 2, 2.5, 10 give 17.0625), in O(1) memory.
+ */
+static void
+two_sum(double a, double b, double *s, double *e)
+{
+	double bb;
+
+	*s = a + b;
+	bb = *s - a;
+	*e = (a - (*s - bb)) + (b - bb);
+}
+
+/* x += hi + lo, both double-double. */
+static void
+dd_add(double x[2], double hi, double lo)
+{
+	double s, e;
+
+	two_sum(x[0], hi, &s, &e);
+	e += x[1] + lo;
+	x[0] = s + e;
+	x[1] = e - (x[0] - s);
+}
+
+/* x * y, double-double by double-double. */
+static void
+dd_mul(const double x[2], const double y[2], double r[2])
+{
+	double p = x[0] * y[0], e = fma(x[0], y[0], -p);
+
+	e += x[0] * y[1] + x[1] * y[0];
+	r[0] = p + e;
+	r[1] = e - (r[0] - p);
+}
+
+/* x / d, double-double by double. */
+static void
+dd_div(const double x[2], double d, double r[2])
+{
+	double q = x[0] / d, p = q * d, pe = fma(q, d, -p);
+	double rest = ((x[0] - p) - pe) + x[1];
+
+	r[0] = q;
+	r[1] = 0;
+	dd_add(r, rest / d, 0);
+}
+
+static double
+variance(const union agg_state *st)
+{
+	double sq[2], m[2], diff[2], v[2];
+	double n = (double)st->var.n;
+
+	dd_mul(st->var.s1, st->var.s1, sq);
+	dd_div(sq, n, m);
+	diff[0] = st->var.s2[0];
+	diff[1] = st->var.s2[1];
+	dd_add(diff, -m[0], -m[1]);
+	dd_div(diff, n - 1, v);
+	return v[0] > 0 ? v[0] : 0;
+}
+
 static void
 text_set(union agg_state *st, const char *p, size_t len, int64_t seq)
 {
@@ -268,7 +334,7 @@ agg_add(const struct agg_spec *a, union agg_state *st,
     const struct agg_in *in, const char *scratch, int64_t seq)
 {
 	const char *text = scratch + in->off;
-	double x, delta;
+	double x;
 	int created = 0;
 
 	if (!in->present)
@@ -312,12 +378,10 @@ agg_add(const struct agg_spec *a, union agg_state *st,
 		break;
 	case AG_STDDEV:
 	case AG_VAR:
-		/* Welford: stable where sum of squares cancels */
 		x = in->num.d;
 		st->var.n++;
-		delta = x - st->var.mean;
-		st->var.mean += delta / (double)st->var.n;
-		st->var.m2 += delta * (x - st->var.mean);
+		dd_add(st->var.s1, x, 0);
+		dd_add(st->var.s2, x * x, fma(x, x, -(x * x)));
 		break;
 	case AG_COLLECT:
 		if (st->list == NULL)
@@ -428,11 +492,8 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 			buf_add(out, "null", 4);
 			return;
 		}
-		if (a->func == AG_VAR)
-			put_double(out, st->var.m2 / (double)(st->var.n - 1));
-		else
-			put_double(out, sqrt(st->var.m2 / (double)(st->var.n -
-			    1)));
+		dv = variance(st);
+		put_double(out, a->func == AG_VAR ? dv : sqrt(dv));
 		return;
 	case AG_COLLECT:
 		buf_addc(out, '[');
@@ -490,8 +551,6 @@ void
 agg_merge(const struct agg_spec *a, union agg_state *dst,
     union agg_state *src)
 {
-	double delta;
-	int64_t n;
 	size_t i, j;
 
 	switch (a->func) {
@@ -547,15 +606,9 @@ agg_merge(const struct agg_spec *a, union agg_state *dst,
 		break;
 	case AG_STDDEV:
 	case AG_VAR:
-		/* Chan et al.: combine two Welford states */
-		if (src->var.n == 0)
-			break;
-		n = dst->var.n + src->var.n;
-		delta = src->var.mean - dst->var.mean;
-		dst->var.m2 += src->var.m2 + delta * delta *
-		    (double)dst->var.n * (double)src->var.n / (double)n;
-		dst->var.mean += delta * (double)src->var.n / (double)n;
-		dst->var.n = n;
+		dst->var.n += src->var.n;
+		dd_add(dst->var.s1, src->var.s1[0], src->var.s1[1]);
+		dd_add(dst->var.s2, src->var.s2[0], src->var.s2[1]);
 		break;
 	case AG_COLLECT: {
 		struct clist *l = xcalloc(1, sizeof(*l));

@@ -60,7 +60,8 @@ union agg_state {
 	} vals;
 	struct {
 		int64_t n;
-		double mean, m2;
+		double s1[2], s2[2];	/* sum and sum of squares, each a
+					 * double-double: hi, lo */
 	} var;
 	struct map *set;
 	struct clist *list;

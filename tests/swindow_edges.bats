@@ -107,3 +107,33 @@ swindow: --hop SIZE / --every STEP: over 100000 windows per event
 Try 'swindow --help' for more information.
 EOF
 }
+
+@test "var and stddev are exact for exact data (Welford lost the last digit)" {
+	run swindow --tumble 1s --time-out s -k g -a var:v -a stddev:v <<'EOF2'
+{"ts":0,"g":"a","v":1}
+{"ts":0,"g":"a","v":2}
+{"ts":0,"g":"a","v":2.5}
+{"ts":0,"g":"a","v":10}
+{"ts":0,"g":"b","v":0.1}
+{"ts":0,"g":"b","v":0.2}
+{"ts":0,"g":"b","v":0.3}
+EOF2
+	[ "$status" -eq 0 ]
+	expect <<'EOF2'
+{"window_start":0,"window_end":1,"g":"a","var_v":17.0625,"stddev_v":4.130677910464576}
+{"window_start":0,"window_end":1,"g":"b","var_v":0.009999999999999998,"stddev_v":0.09999999999999999}
+EOF2
+}
+
+@test "var across merged sessions equals var over all their values" {
+	run swindow --session 10s --time-out s -a var:v -a count <<'EOF2'
+{"ts":0,"v":1}
+{"ts":20,"v":2.5}
+{"ts":25,"v":10}
+{"ts":10,"v":2}
+EOF2
+	[ "$status" -eq 0 ]
+	expect <<'EOF2'
+{"window_start":0,"window_end":35,"var_v":17.0625,"count":4}
+EOF2
+}
