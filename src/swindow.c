@@ -829,8 +829,14 @@ build_key(void)
 static __int128
 period_start(int64_t t, int64_t p, int64_t off)
 {
-	__int128 x = (__int128)t - off, q = x / p;
+	__int128 x, q;
 
+	/* 64 bits do when nothing can overflow: years 1824 to 2116 */
+	if (t > -(INT64_C(1) << 62) && t < INT64_C(1) << 62 &&
+	    p < INT64_C(1) << 61)
+		return (__int128)(tm_floordiv(t - off, p) * p + off);
+	x = (__int128)t - off;
+	q = x / p;
 	if (x % p < 0)
 		q--;
 	return q * p + off;

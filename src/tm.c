@@ -453,7 +453,8 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 	}
 	if (o->format)
 		return from_format(s, n, o->format, ns);
-	if (num_valid(s, n))
+	/* "2026-..." is no number: spare the check on the common case */
+	if (!(n > 4 && s[4] == '-') && num_valid(s, n))
 		return tm_from_number(s, n, o->unit, ns);
 	return tm_from_rfc3339(s, n, ns);
 }

@@ -35,7 +35,6 @@ struct buf {
 };
 
 void buf_grow(struct buf *b, size_t extra);
-void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *buf_nul(struct buf *b);
@@ -49,6 +48,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 	if (n)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
+}
+
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
 }
 
 static inline void
