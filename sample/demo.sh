@@ -1,7 +1,8 @@
 #!/bin/sh
-# A real pipeline over the bundled sample: per-user minute windows, then
+# Real pipelines over the bundled sample: per-user minute windows, then
 # per-user sessions that end after 20 s of quiet, firing as the stream's
-# own watermark (max event time - 5 s) passes them.
+# own watermark (max event time - 5 s) passes them; then swatermark
+# feeding swindow its watermarks, forwarded after the windows they close.
 set -e
 cd "$(dirname "$0")/.."
 echo '# swindow -t ts -k user --tumble 1m -a count -a sum:bytes -a avg:latency_ms sample/access.ndjson'
@@ -11,3 +12,7 @@ echo
 echo '# swindow -k user --session 20s -d 5s -a count -a p95:latency_ms -a collect:status < sample/access.ndjson | head -n 5'
 bin/swindow -k user --session 20s -d 5s -a count -a p95:latency_ms \
     -a collect:status < sample/access.ndjson | head -n 5
+echo
+echo '# swatermark -d 5s sample/access.ndjson | swindow -k path --tumble 1m -a count | head -n 6'
+bin/swatermark -d 5s sample/access.ndjson |
+    bin/swindow -k path --tumble 1m -a count | head -n 6
