@@ -13,6 +13,8 @@ echo '# swindow -k user --session 20s -d 5s -a count -a p95:latency_ms -a collec
 bin/swindow -k user --session 20s -d 5s -a count -a p95:latency_ms \
     -a collect:status < sample/access.ndjson | head -n 5
 echo
-echo '# swatermark -d 5s sample/access.ndjson | swindow -k path --tumble 1m -a count | head -n 6'
+echo '# swatermark -d 5s sample/access.ndjson | swindow -k path --tumble 1m -a count'
+echo '# (from the first firing: the windows, then the watermark that closed them)'
 bin/swatermark -d 5s sample/access.ndjson |
-    bin/swindow -k path --tumble 1m -a count | head -n 6
+    bin/swindow -k path --tumble 1m -a count |
+    awk '/window_start/ { f = 1 } f && n++ < 7' 
