@@ -114,14 +114,6 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-const char *
-buf_nul(struct buf *b)
-{
-	buf_grow(b, 1);
-	b->p[b->len] = '\0';
-	return b->p;
-}
-
 void
 buf_free(struct buf *b)
 {

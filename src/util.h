@@ -28,7 +28,7 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n);
 
-/* A growable byte string.  p is not NUL-terminated unless buf_nul() asks. */
+/* A growable byte string; p is not NUL-terminated. */
 struct buf {
 	char *p;
 	size_t len, cap;
@@ -37,7 +37,6 @@ struct buf {
 void buf_grow(struct buf *b, size_t extra);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-const char *buf_nul(struct buf *b);
 
 /* Appends: inline, since output records are built of many small pieces. */
 static inline void
