@@ -67,8 +67,9 @@ parse_one(const char *s, size_t n, struct agg_spec *a, char *why,
 		return -1;
 	}
 	if (colon) {
-		if (colon + 1 == pend) {
-			snprintf(why, whylen, "empty field in '%.*s'", (int)n, s);
+		if (!scan_path_valid(colon + 1, (size_t)(pend - colon - 1))) {
+			snprintf(why, whylen, "bad field path in '%.*s'", (int)n,
+			    s);
 			return -1;
 		}
 		a->path = xmemdup(colon + 1, (size_t)(pend - colon - 1));
@@ -183,12 +184,8 @@ agg_prepare(const struct agg_spec *a, const struct jval *v,
 	case AG_FIRST:
 	case AG_LAST:
 	case AG_COLLECT:
-		in->off = scratch->len;
-		buf_grow(scratch, v->len);
-		in->len = jv_minify(v, scratch->p + in->off);
-		scratch->len += in->len;
-		return 0;
 	case AG_DISTINCT:
+		/* written, and for distinct compared, in canonical form */
 		in->off = scratch->len;
 		jv_canonical(v, scratch);
 		in->len = scratch->len - in->off;

@@ -81,37 +81,73 @@ static const double pow10[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
+void
+num_decimal(const char *s, size_t n, struct num_dec *x)
+{
+	int64_t zeros = 0, frac = 0, e = 0;
+	size_t i = 0;
+	int nd = 0, point = 0, eneg = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->inttoken = 1;
+	if (i < n && s[i] == '-')
+		x->neg = 1, i++;
+	/* value = digits * 10^-frac; zeros after the last non-zero digit
+	 * wait in zeros, so that mant ends without them */
+	for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			point = 1;
+			x->inttoken = 0;
+			continue;
+		}
+		frac += point;
+		if (s[i] == '0') {
+			zeros += nd > 0;
+			continue;
+		}
+		if (nd + zeros >= 19) {
+			x->wide = 1;
+		} else {
+			for (; zeros > 0; zeros--)
+				x->mant *= 10;
+			x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
+		}
+		nd += 1 + (int)zeros;
+		zeros = 0;
+	}
+	if (i < n) {
+		x->inttoken = 0;
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			eneg = s[i++] == '-';
+		/* beyond 10^17 the number is 0 or no double at all */
+		for (; i < n; i++)
+			if (e < INT64_C(100000000000000000))
+				e = e * 10 + (s[i] - '0');
+	}
+	if (nd == 0) {
+		x->neg = 0;
+		return;
+	}
+	x->exp = zeros - frac + (eneg ? -e : e);
+}
+
 double
-num_parse_double(const char *s, size_t n)
+num_dec_double(const struct num_dec *x, const char *s, size_t n)
 {
 	char tmp[64], *p = tmp;
-	uint64_t m = 0;
-	size_t i = 0;
-	int neg = 0, frac = 0, digits = 0, point = 0;
 	double d;
 
 	/*
-	 * Most numbers are a few digits with a point: when the digits fit
-	 * 2^53 and the power of ten is exact, one IEEE division rounds
-	 * correctly (Clinger), and strtod is not needed.
+	 * Most numbers have a few digits and a small exponent: when mant is
+	 * an exact double and so is the power of ten, one IEEE operation
+	 * rounds correctly (Clinger), and strtod is not needed.
 	 */
-	if (i < n && s[i] == '-')
-		neg = 1, i++;
-	for (; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9') {
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			frac += point;
-			if (++digits > 15)
-				break;
-		} else if (s[i] == '.' && !point) {
-			point = 1;
-		} else {
-			break;
-		}
-	}
-	if (i == n && digits > 0) {
-		d = (double)m / pow10[frac];
-		return neg ? -d : d;
+	if (!x->wide && x->mant < UINT64_C(1) << 53 && x->exp >= -22 &&
+	    x->exp <= 22) {
+		d = x->exp < 0 ? (double)x->mant / pow10[-x->exp] :
+		    (double)x->mant * pow10[x->exp];
+		return x->neg ? -d : d;
 	}
 	if (n >= sizeof(tmp))
 		p = malloc(n + 1);
@@ -123,6 +159,15 @@ num_parse_double(const char *s, size_t n)
 	if (p != tmp)
 		free(p);
 	return d;
+}
+
+double
+num_parse_double(const char *s, size_t n)
+{
+	struct num_dec x;
+
+	num_decimal(s, n, &x);
+	return num_dec_double(&x, s, n);
 }
 
 /* Writes m / 10^k in fixed point, without trailing zeros. */
@@ -201,10 +246,93 @@ fmt_fixed(double d, char *dst)
 	return 0;
 }
 
+/*
+ * Writes the digits dig[0..nd) of a value d1.d2d3... * 10^e (nd >= 1, no
+ * trailing zero) as the output lays numbers out: fixed point for
+ * 1e-4 <= |x| < 1e15, otherwise d.ddde+XX with two exponent digits at
+ * least, as printf's %g writes them.  Returns the length.
+ */
+static size_t
+put_digits(int neg, const char *dig, int nd, int e, char *dst)
+{
+	size_t len = 0;
+	int i;
+
+	if (neg)
+		dst[len++] = '-';
+	if (e >= -4 && e < 15) {
+		if (e < 0) {
+			dst[len++] = '0';
+			dst[len++] = '.';
+			for (i = e; i < -1; i++)
+				dst[len++] = '0';
+		}
+		for (i = 0; i < nd || i <= e; i++) {
+			if (i == e + 1)
+				dst[len++] = '.';
+			dst[len++] = i < nd ? dig[i] : '0';
+		}
+	} else {
+		dst[len++] = dig[0];
+		if (nd > 1)
+			dst[len++] = '.';
+		for (i = 1; i < nd; i++)
+			dst[len++] = dig[i];
+		len += (size_t)sprintf(dst + len, "e%c%02d", e < 0 ? '-' : '+',
+		    e < 0 ? -e : e);
+	}
+	dst[len] = '\0';
+	return len;
+}
+
+/*
+ * The shortest digits of a = |d| > 0 by trial: the nearest decimal of
+ * each precision, from printf, until one reads back to a.  Where the
+ * nearest falls below a, the one above it may still read back, since a
+ * power of two has a gap above twice the gap below: that one is then
+ * the only one of its length.
+ */
+static size_t
+fmt_trial(double d, char *dst)
+{
+	char text[NUM_MAXLEN], dig[20];
+	double a = fabs(d);
+	int prec, nd, e, i;
+
+	/* a double has 15.95 digits: a decimal of 15 digits or fewer that
+	 * reads back is the nearest of 15, which the trimming shortens;
+	 * below DBL_MIN a double has fewer digits: search from one */
+	for (prec = a < DBL_MIN ? 1 : 15;; prec++) {
+		snprintf(text, sizeof(text), "%.*e", prec - 1, a);
+		for (nd = 0, i = 0; text[i] != 'e'; i++)
+			if (text[i] != '.')
+				dig[nd++] = text[i];
+		e = atoi(text + i + 1);
+		if (prec == 17 || strtod(text, NULL) == a)
+			break;
+		if (strtod(text, NULL) > a)
+			continue;
+		for (i = nd - 1; i >= 0 && dig[i] == '9'; i--)
+			dig[i] = '0';
+		if (i < 0) {
+			dig[0] = '1';	/* 9.99 and one more is 10.0 */
+			e++;
+		} else {
+			dig[i]++;
+		}
+		put_digits(0, dig, nd, e, text);
+		if (strtod(text, NULL) == a)
+			break;
+	}
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	return put_digits(d < 0, dig, nd, e, dst);
+}
+
 size_t
 num_fmt_double(double d, char *dst)
 {
-	int prec;
+	size_t n;
 
 	if (!isfinite(d)) {
 		memcpy(dst, "null", 5);
@@ -215,20 +343,9 @@ num_fmt_double(double d, char *dst)
 		memcpy(dst, "0", 2);
 		return 1;
 	}
-	if ((prec = (int)fmt_fixed(d, dst)) > 0)
-		return (size_t)prec;
-	/*
-	 * A double has 15.95 digits: if any decimal of 15 digits or fewer
-	 * reads back to d, it is the 15-digit rounding, which %g trims.
-	 */
-	/* below DBL_MIN a double has fewer digits: search from one */
-	for (prec = fabs(d) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
-		snprintf(dst, NUM_MAXLEN, "%.*g", prec, d);
-		if (strtod(dst, NULL) == d)
-			return strlen(dst);
-	}
-	snprintf(dst, NUM_MAXLEN, "%.17g", d);
-	return strlen(dst);
+	if ((n = fmt_fixed(d, dst)) > 0)
+		return n;
+	return fmt_trial(d, dst);
 }
 
 size_t

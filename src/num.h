@@ -23,6 +23,25 @@ int num_parse_int(const char *s, size_t n, int64_t *v);
 double num_parse_double(const char *s, size_t n);
 
 /*
+ * A number's exact value, read from its decimal text: (-1)^neg * mant *
+ * 10^exp, mant without trailing zeros.  wide when it has more than 19
+ * significant digits, which only its text then holds (mant is not the
+ * value; exp still goes with all the digits).  inttoken when the text has
+ * no '.', 'e' or 'E'.
+ */
+struct num_dec {
+	uint64_t mant;
+	int64_t exp;
+	int neg, wide, inttoken;
+};
+
+/* Reads the valid JSON number text s[0..n) into *x. */
+void num_decimal(const char *s, size_t n, struct num_dec *x);
+
+/* The double nearest to x, the number read from s[0..n). */
+double num_dec_double(const struct num_dec *x, const char *s, size_t n);
+
+/*
  * Writes d in the shortest form that reads back to the same double ("12.7",
  * "3", "1e+21"), or "null" when d is not finite, since JSON has no such
  * numbers.  dst holds NUM_MAXLEN.  Returns the length.

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -72,7 +73,10 @@ wait_readable(struct input *in, int64_t deadline)
 
 			if (left <= 0)
 				return 0;
-			ms = (int)((left + 999999) / 1000000);
+			/* poll takes an int of milliseconds: wait that long at
+			 * most, and look at the clock again */
+			left = left / 1000000 + 1;
+			ms = left < INT_MAX ? (int)left : INT_MAX;
 		}
 		if ((r = poll(&p, 1, ms)) > 0)
 			return 1;
@@ -177,7 +181,7 @@ void
 bad_deadletter(struct badpolicy *bp, const char *path)
 {
 	if ((bp->dead = fopen(path, "a")) == NULL)
-		die(1, "%s: %s", path, strerror(errno));
+		die(1, "--dead-letter: %s: %s", path, strerror(errno));
 }
 
 void
@@ -186,16 +190,10 @@ bad_record(struct badpolicy *bp, const struct input *in, const char *line,
 {
 	struct buf why = { 0 }, out = { 0 };
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&why, fmt, ap);
 	va_end(ap);
-	buf_grow(&why, (size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, fmt);
-	vsnprintf(why.p, why.cap, fmt, ap);
-	va_end(ap);
-	why.len = strlen(why.p);
 
 	if (bp->dead) {
 		buf_printf(&out, "{\"line\":%lld,\"error\":",
@@ -241,20 +239,48 @@ recopts_init(struct recopts *ro)
 	ro->tpath = "ts";
 }
 
+int64_t
+opt_duration(const char *opt, const char *arg, int allow_zero)
+{
+	int64_t v;
+
+	if (dur_parse(arg, &v) != 0 || (!allow_zero && v == 0))
+		usage_error("%s: bad duration '%s'", opt, arg);
+	return v;
+}
+
+const char *
+opt_file(const char *opt, const char *arg)
+{
+	if (*arg == '\0')
+		usage_error("%s: empty file name", opt);
+	return arg;
+}
+
+const char *
+opt_path(const char *opt, const char *arg)
+{
+	if (!scan_path_valid(arg, strlen(arg)))
+		usage_error("%s: bad field path '%s'", opt, arg);
+	return arg;
+}
+
 int
 recopts_parse(struct recopts *ro, int c, const char *arg)
 {
 	switch (c) {
 	case 't':
-		ro->tpath = arg;
+		ro->tpath = opt_path("-t", arg);
 		return 1;
 	case RO_DEADLETTER:
-		ro->deadpath = arg;
+		ro->deadpath = opt_file("--dead-letter", arg);
 		return 1;
 	case RO_SKIPBAD:
 		ro->bad.skip = 1;
 		return 1;
 	case RO_TFORMAT:
+		if (*arg == '\0')
+			usage_error("--time-format: empty format");
 		ro->topts.format = arg;
 		return 1;
 	case RO_TOUT:
@@ -335,7 +361,7 @@ late_open(struct latesink *ls, const char *path)
 	memset(ls, 0, sizeof(*ls));
 	ls->path = path;
 	if (path && (ls->f = fopen(path, "a")) == NULL)
-		die(1, "%s: %s", path, strerror(errno));
+		die(1, "--late: %s: %s", path, strerror(errno));
 }
 
 void
@@ -360,6 +386,39 @@ late_finish(struct latesink *ls)
 }
 
 /*
+ * Appends the decimal digits d[0..n) (no leading zero, more than 15 of
+ * them) plus delta, where |delta| is far smaller than the number.
+ */
+static void
+add_to_digits(const char *d, size_t n, int64_t delta, struct buf *out)
+{
+	char *r = xmemdup(d, n);
+	size_t i, from = 0;
+	int neg = delta < 0;
+	uint64_t mag = neg ? 0 - (uint64_t)delta : (uint64_t)delta;
+	int carry = 0;
+
+	for (i = n; i-- > 0 && (mag || carry);) {
+		int v = r[i] - '0';
+
+		v += neg ? -(int)(mag % 10) - carry : (int)(mag % 10) + carry;
+		mag /= 10;
+		carry = 0;
+		if (v < 0)
+			v += 10, carry = 1;
+		else if (v > 9)
+			v -= 10, carry = 1;
+		r[i] = (char)('0' + v);
+	}
+	if (carry)	/* only adding carries out of the top */
+		buf_addc(out, '1');
+	while (from < n - 1 && r[from] == '0')
+		from++;
+	buf_add(out, r + from, n - from);
+	free(r);
+}
+
+/*
  * Appends the number text s[0..n) in the one form equal values share:
  * exact from its decimal digits, never through a double, so 1, 1.0 and
  * 1e0 all give "1", and 9007199254740993.0 stays apart from ...992.
@@ -369,9 +428,10 @@ late_finish(struct latesink *ls)
 static void
 canon_number(const char *s, size_t n, struct buf *out)
 {
-	char dig[64];
-	size_t i = 0, nd = 0;
-	long point = 0, e = 0, k;
+	char small[64], *dig = n <= sizeof(small) ? small : xmalloc(n);
+	const char *ebig = NULL;
+	size_t i = 0, nd = 0, nebig = 0;
+	int64_t point = 0, e = 0, k;
 	int neg = 0, afterpoint = 0, eneg = 0;
 
 	if (s[i] == '-')
@@ -382,11 +442,7 @@ canon_number(const char *s, size_t n, struct buf *out)
 		} else if (nd == 0 && s[i] == '0') {
 			point -= afterpoint;
 		} else {
-			if (nd < sizeof(dig))
-				dig[nd++] = s[i];
-			else if (s[i] != '0')
-				dig[sizeof(dig) - 1] = '9';	/* beyond 64
-					 * digits, keep only "not equal" */
+			dig[nd++] = s[i];
 			point += !afterpoint;
 		}
 	}
@@ -394,41 +450,61 @@ canon_number(const char *s, size_t n, struct buf *out)
 		i++;
 		if (s[i] == '-' || s[i] == '+')
 			eneg = s[i++] == '-';
-		for (; i < n; i++)
-			if (e < 100000000)
-				e = e * 10 + (s[i] - '0');
+		while (i < n - 1 && s[i] == '0')
+			i++;
+		if (n - i > 15) {
+			ebig = s + i;
+			nebig = n - i;
+		}
+		for (; i < n && !ebig; i++)
+			e = e * 10 + (s[i] - '0');
 		point += eneg ? -e : e;
 	}
 	while (nd > 0 && dig[nd - 1] == '0')
 		nd--;
 	if (nd == 0) {
 		buf_addc(out, '0');
-		return;
-	}
-	if (neg)
-		buf_addc(out, '-');
-	/* value = 0.dig * 10^point */
-	if (point >= (long)nd && point <= 21) {
-		buf_add(out, dig, nd);
-		for (k = (long)nd; k < point; k++)
-			buf_addc(out, '0');
-	} else if (point > 0 && point < (long)nd) {
-		buf_add(out, dig, (size_t)point);
-		buf_addc(out, '.');
-		buf_add(out, dig + point, nd - (size_t)point);
-	} else if (point <= 0 && point > -6) {
-		buf_add(out, "0.", 2);
-		for (k = point; k < 0; k++)
-			buf_addc(out, '0');
-		buf_add(out, dig, nd);
-	} else {
+	} else if (ebig) {
+		/* an exponent beyond int64 (1e-99999999999999999999 is
+		 * valid JSON): the digits' own point shifts it by less than
+		 * the line is long, worked out on its decimal text */
+		if (neg)
+			buf_addc(out, '-');
 		buf_addc(out, dig[0]);
 		if (nd > 1) {
 			buf_addc(out, '.');
 			buf_add(out, dig + 1, nd - 1);
 		}
-		buf_printf(out, "e%ld", point - 1);
+		buf_add(out, eneg ? "e-" : "e", 1 + eneg);
+		add_to_digits(ebig, nebig, eneg ? 1 - point : point - 1, out);
+	} else {
+		if (neg)
+			buf_addc(out, '-');
+		/* value = 0.dig * 10^point */
+		if (point >= (int64_t)nd && point <= 21) {
+			buf_add(out, dig, nd);
+			for (k = (int64_t)nd; k < point; k++)
+				buf_addc(out, '0');
+		} else if (point > 0 && point < (int64_t)nd) {
+			buf_add(out, dig, (size_t)point);
+			buf_addc(out, '.');
+			buf_add(out, dig + point, nd - (size_t)point);
+		} else if (point <= 0 && point > -6) {
+			buf_add(out, "0.", 2);
+			for (k = point; k < 0; k++)
+				buf_addc(out, '0');
+			buf_add(out, dig, nd);
+		} else {
+			buf_addc(out, dig[0]);
+			if (nd > 1) {
+				buf_addc(out, '.');
+				buf_add(out, dig + 1, nd - 1);
+			}
+			buf_printf(out, "e%lld", (long long)(point - 1));
+		}
 	}
+	if (dig != small)
+		free(dig);
 }
 
 static size_t

@@ -114,6 +114,16 @@ enum { RO_DEADLETTER = 1000, RO_SKIPBAD, RO_TFORMAT, RO_TOUT, RO_TUNIT,
 void recopts_init(struct recopts *ro);
 
 /*
+ * Option values, checked: each returns the value, or ends the tool with
+ * a usage error that names the option.  opt_duration takes a duration
+ * (zero only when allow_zero), opt_file a non-empty file name, opt_path a
+ * field path ("a.b.c": no empty part).
+ */
+int64_t opt_duration(const char *opt, const char *arg, int allow_zero);
+const char *opt_file(const char *opt, const char *arg);
+const char *opt_path(const char *opt, const char *arg);
+
+/*
  * Takes option c with argument arg if it is one of those; returns 1 when
  * it was.  A bad value is a usage error; --version prints and exits.
  */

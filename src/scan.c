@@ -1012,6 +1012,17 @@ tbuild(struct tnode *t, char *text, size_t n, size_t *term)
  * The trie and everything scan_object needs live in five allocations that
  * scan_free releases; the scratch tree is freed before returning.
  */
+int
+scan_path_valid(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i <= n; i++)
+		if ((i == n || p[i] == '.') && (i == 0 || p[i - 1] == '.'))
+			return 0;
+	return 1;
+}
+
 struct scan_paths *
 scan_compile(const char *const *paths, size_t n)
 {

@@ -35,6 +35,9 @@ struct scan_paths;
  * fills out[i] for paths[i].  Returns NULL only when out of memory.
  */
 struct scan_paths *scan_compile(const char *const *paths, size_t n);
+
+/* Returns 1 when p[0..n) is a path: no part of it empty ("", "a..b"). */
+int scan_path_valid(const char *p, size_t n);
 void scan_free(struct scan_paths *ps);
 
 /*

@@ -208,20 +208,16 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (dur_parse(optarg, &S.delay) != 0)
-				usage_error("-d: bad duration '%s'", optarg);
+			S.delay = opt_duration("-d", optarg, 1);
 			has_delay = 1;
 			break;
 		case 'h':
 			usage();
 		case OPT_GRAN:
-			if (dur_parse(optarg, &S.gran) != 0 || S.gran == 0)
-				usage_error("--granularity: bad duration '%s'",
-				    optarg);
+			S.gran = opt_duration("--granularity", optarg, 0);
 			break;
 		case OPT_IDLE:
-			if (dur_parse(optarg, &S.idle) != 0 || S.idle == 0)
-				usage_error("--idle: bad duration '%s'", optarg);
+			S.idle = opt_duration("--idle", optarg, 0);
 			break;
 		case OPT_LATE:
 			if (strcmp(optarg, "pass") == 0)
@@ -229,7 +225,8 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "drop") == 0)
 				S.late = LATE_DROP;
 			else
-				S.late = LATE_FILE, latepath = optarg;
+				S.late = LATE_FILE,
+				latepath = opt_file("--late", optarg);
 			break;
 		case OPT_REORDER:
 			S.reorder = 1;
@@ -250,7 +247,7 @@ main(int argc, char *argv[])
 	heap_init(&S.held, sizeof(struct held), held_less);
 
 	in_init(&S.in, argv + optind, argc - optind);
-	deadline = S.idle ? tm_mono() + S.idle : -1;
+	deadline = S.idle ? tm_add_sat(tm_mono(), S.idle) : -1;
 	while ((r = in_line(&S.in, &line, &len, deadline)) != 0) {
 		if (r < 0) {
 			on_idle();
@@ -260,7 +257,7 @@ main(int argc, char *argv[])
 			on_data(line, len);
 		}
 		if (S.idle)
-			deadline = tm_mono() + S.idle;
+			deadline = tm_add_sat(tm_mono(), S.idle);
 	}
 	finish_input();
 	if (S.late != LATE_PASS)

@@ -23,9 +23,9 @@ enum kind { TUMBLE, HOP, SESSION, COUNT };
 
 /*
  * One window of one key.  For count windows start is the window_index.
- * It lives in the pool; the timer heap refers to it by slot and
- * generation, so a window that moved (a session that grew) or died leaves
- * only stale entries behind.
+ * It lives in the pool.  It has one live timer in the heap, at due: the
+ * entry whose generation is its slot's; setting the timer again or
+ * freeing the window moves the generation on, so older entries go stale.
  */
 struct win {
 	int64_t start, end;
@@ -34,7 +34,7 @@ struct win {
 	size_t klen;
 	int revision;		/* firings so far */
 	int pending;		/* changed since it last fired */
-	int timed;		/* a firing timer is set for it */
+	int64_t due;		/* when its live timer is */
 	int early;		/* changed since the last early result */
 	int64_t count;		/* records in it (count windows fire on it) */
 	struct keystate *ks;	/* the key's entry, which lists the window */
@@ -43,7 +43,7 @@ struct win {
 
 struct slot {
 	struct win *w;
-	uint32_t gen;
+	uint64_t gen;		/* moves on at every timer set and free */
 };
 
 /* A window about to fire, with what it sorts by close at hand. */
@@ -52,8 +52,6 @@ struct firing {
 	uint64_t keyhead;	/* the key's first 8 bytes, big-endian */
 	uint32_t slot;
 };
-
-enum { EV_FIRE, EV_PURGE };
 
 /*
  * Windows live in blocks of CHUNK, one size each, so that making and
@@ -66,8 +64,8 @@ enum { EV_FIRE, EV_PURGE };
 
 struct event {
 	int64_t t;
-	uint32_t slot, gen;
-	int kind;
+	uint64_t gen;
+	uint32_t slot;
 };
 
 /*
@@ -177,6 +175,7 @@ win_new(int64_t start, int64_t end, const char *key, size_t klen)
 	memset(w, 0, S.winsize);
 	w->start = start;
 	w->end = end;
+	w->due = INT64_MAX;	/* no timer yet */
 	if (klen <= KEYINLINE)
 		w->key = (char *)w->agg + S.naggs * sizeof(union agg_state);
 	else
@@ -207,14 +206,16 @@ ev_less(const void *x, const void *y)
 {
 	const struct event *a = x, *b = y;
 
-	return a->t < b->t || (a->t == b->t && a->kind < b->kind);
+	return a->t < b->t;
 }
 
+/* Sets window s's one timer to t; the entry set before goes stale. */
 static void
-timer_add(int64_t t, uint32_t s, int kind)
+win_arm(uint32_t s, int64_t t)
 {
-	struct event e = { t, s, S.pool[s].gen, kind };
+	struct event e = { t, ++S.pool[s].gen, s };
 
+	S.pool[s].w->due = t;
 	heap_push(&S.timers, &e);
 }
 
@@ -233,12 +234,31 @@ timer_next(struct event *e)
 	return 0;
 }
 
-/* Plans a window's firing at its end; the firing plans its removal. */
-static void
-win_schedule(uint32_t s)
+/* Has the watermark passed end + lateness, so the window can go? */
+static int
+expired(int64_t end)
 {
-	timer_add(S.pool[s].w->end, s, EV_FIRE);
-	S.pool[s].w->timed = 1;
+	int64_t limit;
+
+	if (__builtin_add_overflow(end, S.lateness, &limit))
+		return 0;
+	return S.wm >= limit;
+}
+
+/*
+ * When window w next needs the watermark: at its end to fire, and once
+ * the watermark has passed that, at end + lateness to be dropped.
+ */
+static int64_t
+win_due(const struct win *w)
+{
+	int64_t at;
+
+	if (S.wm < w->end)
+		return w->end;
+	if (__builtin_add_overflow(w->end, S.lateness, &at))
+		return INT64_MAX;
+	return at;
 }
 
 /* ---- output ---- */
@@ -355,9 +375,10 @@ cmp_fire(const void *a, const void *b)
 	size_t n;
 	int c;
 
-	if (x->end != y->end)
+	/* a key has one count window open: at the end they go by key */
+	if (S.kind != COUNT && x->end != y->end)
 		return x->end < y->end ? -1 : 1;
-	if (x->start != y->start)
+	if (S.kind != COUNT && x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	if (x->keyhead != y->keyhead)
 		return x->keyhead < y->keyhead ? -1 : 1;
@@ -536,26 +557,32 @@ win_add(uint32_t s)
 	w->pending = w->early = 1;
 }
 
-/* A window that the watermark already passed fires again at once. */
+/*
+ * The record joined window s, new or grown: one that the watermark
+ * already passed fires again at once, and the timer comes forward when
+ * the window is now due sooner (a new window, or a fired session that a
+ * late record moved to an end the watermark has not reached).  A timer
+ * that is early for a grown session is set again when it comes.
+ */
 static void
 joined(uint32_t s)
 {
+	struct win *w = S.pool[s].w;
+	int64_t due;
+
 	win_add(s);
-	if (S.wm >= S.pool[s].w->end)
+	if (S.wm >= w->end)
 		batch_add(s);
+	if ((due = win_due(w)) < w->due)
+		win_arm(s, due);
 }
 
-/* Is [.., end) too old to keep: the watermark passed end + lateness? */
+/* Can a record no longer make a window [.., end)?  The wall clock may
+ * step back under --processing-time: never late there. */
 static int
 is_late(int64_t end)
 {
-	int64_t limit;
-
-	if (S.proctime || S.wm == INT64_MIN)
-		return 0;
-	if (__builtin_add_overflow(end, S.lateness, &limit))
-		return 0;
-	return S.wm >= limit;
+	return !S.proctime && expired(end);
 }
 
 /* Inserts window s into ks's list at i, keeping it sorted by start. */
@@ -610,7 +637,6 @@ join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 	}
 	s = win_new(start, end, key, klen);
 	ks_insert(ks, i, s);
-	win_schedule(s);
 	joined(s);
 	return 1;
 }
@@ -649,7 +675,6 @@ join_session(int64_t t, const char *key, size_t klen)
 			ks = keystate(key, klen, 1);
 		s = win_new(t, end, key, klen);
 		ks_insert(ks, hi, s);
-		win_schedule(s);
 		joined(s);
 		return 1;
 	}
@@ -676,11 +701,6 @@ join_session(int64_t t, const char *key, size_t klen)
 	memmove(ks->starts + lo + 1, ks->starts + hi, (ks->n - hi) *
 	    sizeof(*ks->starts));
 	ks->n -= hi - lo - 1;
-	/* its timers stay: a session only grows, and a timer that comes
-	 * before the session's end is set again for it (advance); one that
-	 * fired already needs a new firing at the new end */
-	if (!k->timed)
-		win_schedule(ks->slots[lo]);
 	joined(ks->slots[lo]);
 	return 1;
 }
@@ -707,22 +727,6 @@ join_count(const char *key, size_t klen)
 	}
 }
 
-/* A session grew after its timer was set: set it again, later. */
-static int
-timer_moved(const struct event *e)
-{
-	const struct win *w = S.pool[e->slot].w;
-	int64_t at = w->end;
-
-	if (e->kind == EV_PURGE && __builtin_add_overflow(at, S.lateness,
-	    &at))
-		at = INT64_MAX;
-	if (at <= e->t)
-		return 0;
-	timer_add(at, e->slot, e->kind);
-	return 1;
-}
-
 /* Moves the watermark to w and fires and removes what it passed. */
 static void
 advance(int64_t w)
@@ -734,24 +738,16 @@ advance(int64_t w)
 		return;
 	S.wm = w;
 	while (timer_next(&e) && e.t <= w) {
-		heap_pop(&S.timers, NULL);
-		if (timer_moved(&e))
-			continue;
-		if (e.kind == EV_FIRE) {
-			struct win *win = S.pool[e.slot].w;
-			int64_t at;
+		struct win *win = S.pool[e.slot].w;
 
-			win->timed = 0;
-			if (win->pending)
-				batch_add(e.slot);
-			/* kept for late records until W passes end + L, or
-			 * removed with this firing when W already has */
-			if (__builtin_add_overflow(win->end, S.lateness, &at))
-				at = INT64_MAX;
-			if (at > w) {
-				timer_add(at, e.slot, EV_PURGE);
-				continue;
-			}
+		heap_pop(&S.timers, NULL);
+		if (win->pending && w >= win->end)
+			batch_add(e.slot);
+		/* kept for late records until W passes end + L, or removed
+		 * after this firing when W already has */
+		if (!expired(win->end)) {
+			win_arm(e.slot, win_due(win));
+			continue;
 		}
 		if (npurge == S.purgecap) {
 			S.purgecap = S.purgecap ? S.purgecap * 2 : 64;
@@ -990,28 +986,21 @@ field_prefix(const char *name)
 	return s;
 }
 
-static int64_t
-need_dur(const char *opt, const char *arg, int allow_zero)
-{
-	int64_t v;
-
-	if (dur_parse(arg, &v) != 0 || (!allow_zero && v == 0))
-		usage_error("%s: bad duration '%s'", opt, arg);
-	return v;
-}
-
 static void
 split_keys(const char *arg)
 {
-	char *copy = xstrdup(arg), *p, *save = NULL;
+	const char *p = arg, *comma;
+	char *key;
 
-	for (p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+	do {
+		comma = strchr(p, ',');
+		key = comma ? xmemdup(p, (size_t)(comma - p)) : xstrdup(p);
 		S.keys = xreallocarray(S.keys, S.nkeys + 1, sizeof(*S.keys));
-		S.keys[S.nkeys++] = xstrdup(p);
-	}
-	free(copy);
-	if (S.nkeys == 0)
-		usage_error("-k: no key given");
+		S.keys[S.nkeys++] = key;
+		if (!scan_path_valid(key, strlen(key)))
+			usage_error("-k: bad field path '%s' in '%s'", key, arg);
+		p = comma + 1;
+	} while (comma);
 }
 
 static void
@@ -1100,7 +1089,8 @@ next_deadline(int64_t next_early)
 	int64_t d = next_early;
 
 	if (S.proctime && timer_next(&e)) {
-		int64_t at = tm_mono() + (e.t - tm_now());
+		int64_t at = tm_add_sat(tm_mono(), tm_sub_sat(e.t,
+		    tm_now()));
 
 		if (d < 0 || at < d)
 			d = at;
@@ -1160,7 +1150,7 @@ main(int argc, char *argv[])
 				usage_error("-a: %s", why);
 			break;
 		case 'd':
-			S.maxdelay = need_dur("-d", optarg, 1);
+			S.maxdelay = opt_duration("-d", optarg, 1);
 			S.has_maxdelay = 1;
 			break;
 		case 'h':
@@ -1169,7 +1159,7 @@ main(int argc, char *argv[])
 			split_keys(optarg);
 			break;
 		case 'L':
-			S.lateness = need_dur("-L", optarg, 1);
+			S.lateness = opt_duration("-L", optarg, 1);
 			S.has_lateness = 1;
 			break;
 		case OPT_COUNT:
@@ -1180,18 +1170,18 @@ main(int argc, char *argv[])
 			set_kind(COUNT, &nkinds);
 			break;
 		case OPT_EMIT:
-			S.emit_every = need_dur("--emit-every", optarg, 0);
+			S.emit_every = opt_duration("--emit-every", optarg, 0);
 			break;
 		case OPT_EVERY:
-			S.step = need_dur("--every", optarg, 0);
+			S.step = opt_duration("--every", optarg, 0);
 			has_every = 1;
 			break;
 		case OPT_HOP:
-			S.size = need_dur("--hop", optarg, 0);
+			S.size = opt_duration("--hop", optarg, 0);
 			set_kind(HOP, &nkinds);
 			break;
 		case OPT_LATE:
-			latepath = optarg;
+			latepath = opt_file("--late", optarg);
 			break;
 		case OPT_OFFSET:
 			offarg = optarg;
@@ -1200,11 +1190,11 @@ main(int argc, char *argv[])
 			S.proctime = 1;
 			break;
 		case OPT_SESSION:
-			S.gap = need_dur("--session", optarg, 0);
+			S.gap = opt_duration("--session", optarg, 0);
 			set_kind(SESSION, &nkinds);
 			break;
 		case OPT_TUMBLE:
-			S.size = need_dur("--tumble", optarg, 0);
+			S.size = opt_duration("--tumble", optarg, 0);
 			set_kind(TUMBLE, &nkinds);
 			break;
 		default:
@@ -1227,8 +1217,8 @@ main(int argc, char *argv[])
 	if (offarg) {
 		if (S.kind != TUMBLE && S.kind != HOP)
 			usage_error("--offset goes with --tumble or --hop");
-		S.offset = *offarg == '-' ? -need_dur("--offset", offarg + 1,
-		    1) : need_dur("--offset", offarg, 1);
+		S.offset = *offarg == '-' ? -opt_duration("--offset", offarg + 1,
+		    1) : opt_duration("--offset", offarg, 1);
 		/* only the offset within a period matters */
 		period = S.kind == TUMBLE ? S.size : S.step;
 		S.offset %= period;
@@ -1246,7 +1236,7 @@ main(int argc, char *argv[])
 	setup();
 	in_init(&S.in, argv + optind, argc - optind);
 	if (S.emit_every)
-		next_early = tm_mono() + S.emit_every;
+		next_early = tm_add_sat(tm_mono(), S.emit_every);
 	for (;;) {
 		r = in_line(&S.in, &line, &len, next_deadline(next_early));
 		if (r == 0)
@@ -1255,7 +1245,7 @@ main(int argc, char *argv[])
 			advance(tm_now());
 		if (S.emit_every && tm_mono() >= next_early) {
 			emit_early();
-			next_early = tm_mono() + S.emit_every;
+			next_early = tm_add_sat(tm_mono(), S.emit_every);
 		}
 		if (r < 0)
 			continue;

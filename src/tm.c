@@ -40,6 +40,16 @@ tm_sub_sat(int64_t a, int64_t b)
 }
 
 int64_t
+tm_add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t
 tm_floordiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -453,8 +463,10 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 	}
 	if (o->format)
 		return from_format(s, n, o->format, ns);
-	/* "2026-..." is no number: spare the check on the common case */
-	if (!(n > 4 && s[4] == '-') && num_valid(s, n))
+	/* four digits and a '-' ("2026-...") are no number: spare the
+	 * check on the common case */
+	if (!(n > 4 && s[4] == '-' && isdig(s[0]) && isdig(s[1]) &&
+	    isdig(s[2]) && isdig(s[3])) && num_valid(s, n))
 		return tm_from_number(s, n, o->unit, ns);
 	return tm_from_rfc3339(s, n, ns);
 }

@@ -56,8 +56,10 @@ size_t tm_format(int64_t ns, enum tm_unit u, char *dst);
  */
 int dur_parse(const char *s, int64_t *ns);
 
-/* a - b, held at INT64_MIN instead of wrapping: a watermark far back. */
+/* a - b and a + b, held at INT64_MIN or INT64_MAX instead of wrapping:
+ * a watermark far back, a deadline far ahead. */
 int64_t tm_sub_sat(int64_t a, int64_t b);
+int64_t tm_add_sat(int64_t a, int64_t b);
 
 /* Floor division, for window alignment before the epoch. */
 int64_t tm_floordiv(int64_t a, int64_t b);

@@ -35,8 +35,11 @@ struct buf {
 };
 
 void buf_grow(struct buf *b, size_t extra);
+/* Appends printf output, with a NUL after it that len does not count. */
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Appends: inline, since output records are built of many small pieces. */
 static inline void

@@ -605,7 +605,7 @@ EOF
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
 	expect_err <<'EOF'
-swindow: -a: empty field in 'sum:'
+swindow: -a: bad field path in 'sum:'
 Try 'swindow --help' for more information.
 EOF
 	run --separate-stderr swindow --tumble 1m -a count,,sum:x \

@@ -128,8 +128,23 @@ EOF
 {"window_index":0,"u":"a","count":2,"collect_n":[1,3]}
 {"$watermark":"2026-11-23T20:00:00Z"}
 {"window_index":0,"u":"b","count":2,"collect_n":[2,5]}
-{"window_index":0,"u":"c","count":1,"collect_n":[6]}
 {"window_index":1,"u":"a","count":1,"collect_n":[4]}
+{"window_index":0,"u":"c","count":1,"collect_n":[6]}
+EOF
+}
+
+@test "count: the incomplete windows at the end come out by key" {
+	run swindow --count 2 -k k -a count <<'EOF'
+{"k":"a"}
+{"k":"a"}
+{"k":"a"}
+{"k":"b"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_index":0,"k":"a","count":2}
+{"window_index":1,"k":"a","count":1}
+{"window_index":0,"k":"b","count":1}
 EOF
 }
 

@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# Defects found from outside the project, each as the command that showed
+# it and the output it must give.  The randomized model test (model.bats)
+# looks for their kind; these keep the exact cases.
+
+load helper
+
+@test "session + -L: a late record in a fired session, W past end + L (crashed)" {
+	run swindow --time-unit ms --session 3s -L 1ms -a count <<'EOF'
+{"ts":1000}
+{"$watermark":4000}
+{"ts":3900}
+{"$watermark":8000}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"1970-01-01T00:00:01Z","window_end":"1970-01-01T00:00:04Z","count":1,"revision":1}
+{"$watermark":4000}
+{"window_start":"1970-01-01T00:00:01Z","window_end":"1970-01-01T00:00:06.9Z","count":2,"revision":2}
+{"$watermark":8000}
+EOF
+}
+
+@test "session + -L: a late record, bounds unchanged, fires again at once (crashed)" {
+	run swindow --session 1s -a count -L 20s <<'EOF'
+{"ts":0}
+{"$watermark":"1970-01-01T00:00:03Z"}
+{"ts":0}
+{"$watermark":"1970-01-01T00:01:40Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:00:01Z","count":1,"revision":1}
+{"$watermark":"1970-01-01T00:00:03Z"}
+{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:00:01Z","count":2,"revision":2}
+{"$watermark":"1970-01-01T00:01:40Z"}
+EOF
+}
+
+@test "session + -L: a late record moves a fired session's end before its purge" {
+	# the session fired at 3; a late record makes it [0, 3.5), which
+	# must fire when W reaches 3.5, not wait for the old end + L (30);
+	# at 31 it is gone (3.5 + 27 = 30.5) and a record at 1 is late
+	run --separate-stderr swindow --session 3s -L 27s --time-out s \
+	    -a count <<'EOF'
+{"ts":0}
+{"$watermark":3}
+{"ts":0.5}
+{"$watermark":3.4}
+{"$watermark":3.5}
+{"$watermark":31}
+{"ts":1}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":3,"count":1,"revision":1}
+{"$watermark":3}
+{"$watermark":3.4}
+{"window_start":0,"window_end":3.5,"count":2,"revision":2}
+{"$watermark":3.5}
+{"$watermark":31}
+EOF
+	expect_err <<'EOF'
+swindow: 1 late event dropped
+EOF
+}
+
+@test "count windows at end of input come out by key, not by index" {
+	run swindow --count 2 -k k -a count <<'EOF'
+{"k":"a"}
+{"k":"a"}
+{"k":"a"}
+{"k":"b"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_index":0,"k":"a","count":2}
+{"window_index":1,"k":"a","count":1}
+{"window_index":0,"k":"b","count":1}
+EOF
+}
+
+@test "a numeric-string time with '-' at position 4 is a number" {
+	run swindow --tumble 1s --time-out ms -a count <<'EOF'
+{"ts":"123e-5"}
+{"ts":"2026-01-01"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1000,"count":1}
+{"window_start":1767225600000,"window_end":1767225601000,"count":1}
+EOF
+}
+
+@test "canonical numbers keep every digit: keys 70 zeros apart stay apart" {
+	z=$(printf '0%.0s' $(seq 70))
+	run swindow -k k --tumble 1s --time-out s -a count -a distinct:k <<EOF
+{"ts":0,"k":1.${z}1}
+{"ts":0,"k":1.${z}2}
+{"ts":0,"k":1.${z}20}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<EOF
+{"window_start":0,"window_end":1,"k":1.${z}1,"count":1,"distinct_k":1}
+{"window_start":0,"window_end":1,"k":1.${z}2,"count":2,"distinct_k":1}
+EOF
+}
+
+@test "canonical numbers with exponents beyond int64 stay apart and exact" {
+	run swindow -k k --tumble 1s --time-out s -a count <<'EOF'
+{"ts":0,"k":1e-99999999999999999999}
+{"ts":0,"k":10e-100000000000000000000}
+{"ts":0,"k":1e-100000000000000000000}
+{"ts":0,"k":0.0015e-100000000000000000000}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"k":1.5e-100000000000000000003,"count":1}
+{"window_start":0,"window_end":1,"k":1e-100000000000000000000,"count":1}
+{"window_start":0,"window_end":1,"k":1e-99999999999999999999,"count":2}
+EOF
+}
+
+@test "shortest doubles: a power of two whose nearest 16 digits miss" {
+	run swindow --tumble 1s --time-out s -a max:v <<'EOF'
+{"ts":0,"v":5.966672584960166e-154}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"max_v":5.966672584960166e-154}
+EOF
+}
+
+@test "first, last and collect write values in the canonical spelling" {
+	run swindow --tumble 1s --time-out s -a first:v,last:v,collect:v <<'EOF'
+{"ts":0,"v":1.50}
+{"ts":0,"v":782.6e0}
+{"ts":0,"v":{"b":1e0,"a":[15e-1, "\u0041"]}}
+{"ts":0,"v":1e0}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"first_v":1.5,"last_v":1,"collect_v":[1.5,782.6,{"a":[1.5,"A"],"b":1},1]}
+EOF
+}
+
+@test "durations near the int64 limit: --idle and --emit-every do not overflow" {
+	run swatermark -d 1s --idle 106751d23h47m16s <<'EOF'
+{"ts":1}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"ts":1}
+{"$watermark":"1970-01-01T00:00:00Z"}
+{"$watermark":"1970-01-01T00:00:01Z"}
+EOF
+	run swindow --tumble 1s --time-out s -a count \
+	    --emit-every 106751d23h47m16s <<'EOF'
+{"ts":1}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":1,"window_end":2,"count":1,"final":true}
+EOF
+}
+
+@test "empty or bad option values are usage errors naming the option" {
+	run --separate-stderr swatermark -d 1s --late '' </dev/null
+	[ "$status" -eq 2 ]
+	expect_err <<'EOF'
+swatermark: --late: empty file name
+Try 'swatermark --help' for more information.
+EOF
+	for args in "--late=" "--dead-letter=" "-t=" "--time-format=" \
+	    "-k=a,,b" "-k=a..b" "-a=sum:.x"; do
+		run --separate-stderr swindow --tumble 1s -a count "${args%%=*}" \
+		    "${args#*=}" </dev/null
+		[ "$status" -eq 2 ]
+		case $stderr in "swindow: ${args%%=*}: "*) ;; *) false ;; esac
+	done
+	run --separate-stderr swindow --tumble 1s -a count --late /nonexistent/x \
+	    </dev/null
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+swindow: --late: /nonexistent/x: No such file or directory
+EOF
+}
