@@ -12,7 +12,7 @@ BUILD ?= build
 BINDIR ?= bin
 
 TOOLS = swindow swatermark
-CORE = util num tm map heap rec ctl scan
+CORE = util num dsum tm map heap rec ctl scan
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
 

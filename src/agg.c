@@ -135,13 +135,18 @@ agg_spec_free(struct agg_spec *specs, size_t n)
 	free(specs);
 }
 
-/* Reads a number or a numeric string.  0, or -1 for any other value. */
+/*
+ * Reads a number or a numeric string into in: its double, its integer
+ * when it is an integer token, and its exact decimal value.  The text
+ * stays in scratch when a sum must read it again (many digits, or many
+ * after the point).  0, or -1 for any other value.
+ */
 static int
-to_num(const struct jval *v, struct num *x, struct buf *scratch)
+to_num(const struct jval *v, struct agg_in *in, struct buf *scratch)
 {
 	const char *s = v->p;
 	size_t n = v->len, mark = scratch->len;
-	int r = 0;
+	struct num *x = &in->num;
 
 	if (v->type == J_STRING) {
 		if (v->flags & JV_ESCAPED) {
@@ -153,17 +158,20 @@ to_num(const struct jval *v, struct num *x, struct buf *scratch)
 			n -= 2;
 		}
 		if (!num_valid(s, n))
-			r = -1;
+			return -1;
 	} else if (v->type != J_NUMBER) {
-		r = -1;
+		return -1;
 	}
-	if (r == 0) {
-		x->isint = num_is_int_token(s, n) &&
-		    num_parse_int(s, n, &x->i) == 0;
-		x->d = x->isint ? (double)x->i : num_parse_double(s, n);
-	}
+	num_decimal(s, n, &in->dec);
+	x->isint = in->dec.inttoken && num_dec_int(&in->dec, &x->i);
+	x->d = x->isint ? (double)x->i : num_dec_double(&in->dec, s, n);
 	scratch->len = mark;
-	return r;
+	if (in->dec.wide || in->dec.exp < -38) {
+		in->off = scratch->len;
+		in->len = n;
+		buf_add(scratch, s, n);
+	}
+	return 0;
 }
 
 int
@@ -191,7 +199,7 @@ agg_prepare(const struct agg_spec *a, const struct jval *v,
 		in->len = scratch->len - in->off;
 		return 0;
 	default:
-		if (to_num(v, &in->num, scratch) != 0) {
+		if (to_num(v, in, scratch) != 0) {
 			*why = "not a number";
 			return -1;
 		}
@@ -212,31 +220,6 @@ num_cmp(const struct num *x, const struct num *y)
 	return (a > b) - (a < b);
 }
 
-static void
-sum_add(union agg_state *st, const struct num *x)
-{
-	if (st->sum.n++ == 0)
-		st->sum.isint = 1;
-	if (x->isint) {
-		st->sum.isum += x->i;
-	} else {
-		st->sum.isint = 0;
-		st->sum.dsum += x->d;
-	}
-}
-
-/* The sum as the output has it: an integer while it fits int64. */
-static int
-sum_value(const union agg_state *st, int64_t *i, double *d)
-{
-	if (st->sum.isint && st->sum.isum >= INT64_MIN &&
-	    st->sum.isum <= INT64_MAX) {
-		*i = (int64_t)st->sum.isum;
-		return 1;
-	}
-	*d = (double)((long double)st->sum.isum + st->sum.dsum);
-	return 0;
-}
 
 /*
  * var and stddev keep the sum and the sum of squares in double-double
@@ -342,7 +325,8 @@ agg_add(const struct agg_spec *a, union agg_state *st,
 		break;
 	case AG_SUM:
 	case AG_AVG:
-		sum_add(st, &in->num);
+		st->sum.n++;
+		dsum_add(&st->sum.s, &in->dec, text, in->len);
 		break;
 	case AG_MIN:
 	case AG_MAX:
@@ -437,22 +421,20 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 		put_int(out, st->count);
 		return;
 	case AG_SUM:
+		/* whole numbers stay an integer while it fits int64 */
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
-		else if (sum_value(st, &iv, &dv))
+		else if (dsum_int(&st->sum.s, &iv))
 			put_int(out, iv);
 		else
-			put_double(out, dv);
+			put_double(out, dsum_div(&st->sum.s, 1));
 		return;
 	case AG_AVG:
-		/* the total as a double over the count, as SQL and numpy
-		 * divide; exact up to 2^53 */
+		/* the exact sum over the count, rounded once */
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
-		else if (sum_value(st, &iv, &dv))
-			put_double(out, (double)iv / (double)st->sum.n);
 		else
-			put_double(out, dv / (double)st->sum.n);
+			put_double(out, dsum_div(&st->sum.s, st->sum.n));
 		return;
 	case AG_MIN:
 	case AG_MAX:
@@ -522,6 +504,10 @@ void
 agg_free(const struct agg_spec *a, union agg_state *st)
 {
 	switch (a->func) {
+	case AG_SUM:
+	case AG_AVG:
+		dsum_free(&st->sum.s);
+		break;
 	case AG_FIRST:
 	case AG_LAST:
 		free(st->text.p);
@@ -556,14 +542,8 @@ agg_merge(const struct agg_spec *a, union agg_state *dst,
 		break;
 	case AG_SUM:
 	case AG_AVG:
-		if (src->sum.n == 0)
-			break;
-		if (dst->sum.n == 0)
-			dst->sum.isint = 1;
 		dst->sum.n += src->sum.n;
-		dst->sum.isum += src->sum.isum;
-		dst->sum.dsum += src->sum.dsum;
-		dst->sum.isint &= src->sum.isint;
+		dsum_merge(&dst->sum.s, &src->sum.s);
 		break;
 	case AG_MIN:
 	case AG_MAX:

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dsum.h"
+#include "num.h"
 #include "scan.h"
 #include "util.h"
 
@@ -19,31 +21,28 @@ struct agg_spec {
 	int field;		/* the path's slot among the extracted fields */
 };
 
-/* A number as JSON gave it: integers stay exact. */
+/* A number as JSON gave it: integer tokens stay exact. */
 struct num {
 	int64_t i;
 	double d;
-	int isint;
+	int isint;		/* an integer token that fits int64 */
 };
 
 /* One record's input to one aggregate, checked before any window changes. */
 struct agg_in {
 	int present;		/* a non-null value */
 	struct num num;
-	size_t off, len;	/* its text in the caller's scratch buffer */
+	struct num_dec dec;	/* its exact value, for sum and avg */
+	size_t off, len;	/* its text in the caller's scratch buffer:
+				 * values, and numbers sum and avg must read
+				 * again (len 0 when not) */
 };
-
-/* 128 bits at 8-byte alignment: a window holds several states, and the
- * natural 16 would pad every one of them. */
-typedef __int128 agg_i128 __attribute__((aligned(8)));
 
 union agg_state {
 	int64_t count;
 	struct {
 		int64_t n;
-		agg_i128 isum;	/* the integers, exactly, whatever the order */
-		double dsum;	/* the other values */
-		int isint;	/* every value an integer */
+		struct dsum s;	/* exact, whatever the order */
 	} sum;
 	struct {
 		int has;

@@ -105,14 +105,14 @@ num_decimal(const char *s, size_t n, struct num_dec *x)
 			zeros += nd > 0;
 			continue;
 		}
-		if (nd + zeros >= 19) {
+		nd += 1 + (int)zeros;
+		if (nd > 19) {
 			x->wide = 1;
 		} else {
 			for (; zeros > 0; zeros--)
 				x->mant *= 10;
 			x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
 		}
-		nd += 1 + (int)zeros;
 		zeros = 0;
 	}
 	if (i < n) {
@@ -130,6 +130,24 @@ num_decimal(const char *s, size_t n, struct num_dec *x)
 		return;
 	}
 	x->exp = zeros - frac + (eneg ? -e : e);
+}
+
+int
+num_dec_int(const struct num_dec *x, int64_t *v)
+{
+	uint64_t u = x->mant, lim = x->neg ? (uint64_t)INT64_MAX + 1 :
+	    (uint64_t)INT64_MAX;
+	int64_t e;
+
+	if (x->wide || x->exp < 0)
+		return 0;
+	for (e = x->exp; e > 0 && u; e--)
+		if (__builtin_mul_overflow(u, 10, &u))
+			return 0;
+	if (u > lim)
+		return 0;
+	*v = x->neg ? (int64_t)(0 - u) : (int64_t)u;
+	return 1;
 }
 
 double

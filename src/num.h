@@ -38,6 +38,9 @@ struct num_dec {
 /* Reads the valid JSON number text s[0..n) into *x. */
 void num_decimal(const char *s, size_t n, struct num_dec *x);
 
+/* When x is a whole number that fits int64, sets *v and returns 1. */
+int num_dec_int(const struct num_dec *x, int64_t *v);
+
 /* The double nearest to x, the number read from s[0..n). */
 double num_dec_double(const struct num_dec *x, const char *s, size_t n);
 

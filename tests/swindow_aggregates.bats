@@ -50,7 +50,7 @@ EOF
 EOF
 }
 
-@test "sum: a fraction makes a double, printed shortest round-trip" {
+@test "sum: fractions add exactly, rounded once when written" {
 	run --separate-stderr swindow -k g --tumble 1m -a sum:x <<'EOF'
 {"ts":0,"g":"a","x":0.1}
 {"ts":0,"g":"a","x":0.2}
@@ -64,7 +64,7 @@ EOF
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	expect <<EOF
-{$W,"g":"a","sum_x":0.30000000000000004}
+{$W,"g":"a","sum_x":0.3}
 {$W,"g":"b","sum_x":12.7}
 {$W,"g":"c","sum_x":3}
 {$W,"g":"d","sum_x":-1.25}
@@ -130,7 +130,7 @@ EOF
 EOF
 }
 
-@test "avg: integer and fractional means, shortest round-trip" {
+@test "avg: the exact sum over the count, rounded once" {
 	run --separate-stderr swindow -k g --tumble 1m -a avg:x <<'EOF'
 {"ts":0,"g":"a","x":1}
 {"ts":0,"g":"a","x":2}
@@ -146,7 +146,7 @@ EOF
 	[ -z "$stderr" ]
 	expect <<EOF
 {$W,"g":"a","avg_x":1.6666666666666667}
-{$W,"g":"b","avg_x":0.15000000000000002}
+{$W,"g":"b","avg_x":0.15}
 {$W,"g":"c","avg_x":12.7}
 {$W,"g":"d","avg_x":5}
 EOF

@@ -1,0 +1,55 @@
+/*
+ * dsum: exact sums of decimal numbers.  Each term counts at the exact
+ * value of its decimal text, the sum is kept exactly and rounded once
+ * when it is read, so no sum depends on the order of its terms: 0.1 plus
+ * 0.2 is 0.3.  Most sums fit a scaled 128-bit integer; one that outgrows
+ * it moves to a big integer and stays exact.
+ */
+#ifndef DSUM_H
+#define DSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "num.h"
+
+/* Past this many digits after the point a term counts as its nearest
+ * double, whose exact value has at most 1074: so that a hostile
+ * 1e-99999999 cannot ask for a number of a hundred million digits. */
+#define DSUM_MAXSCALE 1100
+
+/* 128 bits at 8-byte alignment, so that states pack without padding. */
+typedef __int128 dsum_i128 __attribute__((aligned(8)));
+
+struct dsum_big;
+
+/* The sum is m / 10^scale, or big / 10^scale once m overflowed.  A
+ * zeroed struct dsum is the empty sum. */
+struct dsum {
+	dsum_i128 m;
+	struct dsum_big *big;
+	int32_t scale;		/* 0 while every term is a whole number */
+};
+
+/*
+ * Adds the number x read from its text s[0..n) (the text is read again
+ * only when x is wide or very small).
+ */
+void dsum_add(struct dsum *d, const struct num_dec *x, const char *s,
+    size_t n);
+
+/* dst += src; src is left empty. */
+void dsum_merge(struct dsum *dst, struct dsum *src);
+
+/* When every term was a whole number and the sum fits int64, sets *v and
+ * returns 1; else 0. */
+int dsum_int(const struct dsum *d, int64_t *v);
+
+/* The sum divided by n (1 for the sum itself), rounded once to the
+ * nearest double; n > 0. */
+double dsum_div(const struct dsum *d, int64_t n);
+
+/* Frees what the sum holds and leaves it empty. */
+void dsum_free(struct dsum *d);
+
+#endif

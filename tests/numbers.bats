@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# Sums, averages and printed doubles against Python's exact arithmetic,
+# on thousands of random numbers of every spelling (numcheck.py).
+
+load helper
+
+@test "numbers: exact sums and averages, shortest doubles, order-free" {
+	run python3 "$BATS_TEST_DIRNAME/numcheck.py" "$SU_BIN" 1 2000
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+numcheck: 2000 groups agree (seed 1)
+EOF
+}
+
+@test "numbers: 0.1 + 0.2 is 0.3, and avg rounds the exact mean once" {
+	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
+{"ts":0.1,"v":0.1}
+{"ts":0.2,"v":0.2}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"sum_v":0.3,"avg_v":0.15}
+EOF
+}
+
+@test "numbers: sums past 128 bits stay exact, whole numbers stay integers" {
+	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
+{"ts":0,"v":1e30}
+{"ts":0,"v":"-1000000000000000000000000000000.5"}
+{"ts":0,"v":0.5}
+{"ts":0,"v":7}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"sum_v":7,"avg_v":1.75}
+EOF
+	run swindow --tumble 1s --time-out s -a sum:v <<'EOF'
+{"ts":0,"v":1e30}
+{"ts":0,"v":-1e30}
+{"ts":0,"v":9223372036854775807}
+EOF
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"sum_v":9223372036854775807}
+EOF
+}
+
+@test "numbers: a session merge adds sums exactly, in any order" {
+	run swindow --session 10s --time-out s -a sum:v,avg:v <<'EOF'
+{"ts":0,"v":0.1}
+{"ts":16,"v":0.2}
+{"ts":8,"v":0.7}
+{"ts":22,"v":1e-30}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":32,"sum_v":1,"avg_v":0.25}
+EOF
+}
