@@ -4,8 +4,8 @@
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
-CFLAGS ?= -O2 -g -flto
-LDFLAGS ?= -flto
+CFLAGS ?= -O2 -g -flto=auto
+LDFLAGS ?= -flto=auto
 WARN = -std=c11 -Wall -Wextra -Werror
 LDLIBS = -lm
 BUILD ?= build
@@ -53,6 +53,18 @@ test: all $(BUILD)/scandiff
 check: deps
 	$(MAKE) test
 	$(MAKE) test BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)"
+	$(MAKE) flags
+
+# Warning-free under other optimisation levels and sanitizers too (their
+# analyses differ): each set builds once, apart.
+FLAGSETS = -O0;-O1;-O3;-Os;-O2 -fsanitize=address,undefined;-O3 -fsanitize=undefined
+flags:
+	@echo '$(FLAGSETS)' | tr ';' '\n' | while read -r f; do \
+	    echo "flags: $$f"; rm -rf $(BUILD)/flags; \
+	    $(MAKE) -s BUILD=$(BUILD)/flags BINDIR=$(BUILD)/flags/bin \
+	        CFLAGS="$$f" LDFLAGS= all $(BUILD)/flags/scandiff || exit 1; \
+	done
+	@rm -rf $(BUILD)/flags
 
 deps:
 	@sh ./bootstrap
@@ -104,4 +116,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all test check deps valgrind fuzz scanbench demo install lint-man clean
+.PHONY: all test check flags deps valgrind fuzz scanbench demo install lint-man clean

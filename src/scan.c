@@ -856,39 +856,6 @@ jv_unescape(const struct jval *v, char *dst)
 }
 
 /*
- * Copies strings through as they are, quotes and escapes included.  Drops
- * the NULs outside strings too: jansson ignores them (see scalar()).
- */
-size_t
-jv_minify(const struct jval *v, char *dst)
-{
-	const char *p = v->p, *end;
-	char *d = dst, c;
-
-	if (v->len == 0)
-		return 0;
-	end = p + v->len;
-	while (p < end) {
-		c = *p++;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '\0')
-			continue;
-		*d++ = c;
-		if (c != '"')
-			continue;
-		/* copy the string through, escapes and all */
-		while (p < end) {
-			c = *d++ = *p++;
-			if (c == '"')
-				break;
-			if (c == '\\' && p < end)
-				*d++ = *p++;
-		}
-	}
-	return d - dst;
-}
-
-/*
  * The trie is built in a scratch tree (first child, next sibling, in the
  * order the paths name them) and then laid out in preorder.
  */

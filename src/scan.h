@@ -55,10 +55,4 @@ int scan_object(const struct scan_paths *ps, const char *s, size_t n,
  */
 size_t jv_unescape(const struct jval *v, char *dst);
 
-/*
- * Writes v's text without the white space outside strings into dst, which
- * must hold v->len bytes.  Returns the length written.
- */
-size_t jv_minify(const struct jval *v, char *dst);
-
 #endif

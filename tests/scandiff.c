@@ -9,8 +9,8 @@
  * A line agrees when scan_object accepts exactly when json_loadb(s, n, 0)
  * gives an object, says "not an object" exactly when the line is valid
  * JSON of another type, and finds at each test path what json_object_get
- * finds there, with the right type, flags, text, jv_unescape and
- * jv_minify.  Prints "scandiff: N lines, D disagreements" and exits 1 when
+ * finds there, with the right type, flags, text and jv_unescape.
+ * Prints "scandiff: N lines, D disagreements" and exits 1 when
  * D > 0 (2 when a file cannot be read).  -v tells on stderr how many lines
  * were valid and how often each path was found.  With SCANDIFF_LIB
  * defined only diffline() is compiled, for fuzz/scan_fuzz.c.
@@ -73,27 +73,6 @@ jtype(json_t *j)
 	}
 }
 
-/* Whether t[0..n) has white space or NULs outside its strings. */
-static int
-hasws(const char *t, size_t n)
-{
-	size_t i;
-	int in = 0;
-
-	for (i = 0; i < n; i++) {
-		if (in) {
-			if (t[i] == '\\')
-				i++;
-			else if (t[i] == '"')
-				in = 0;
-		} else if (t[i] == '"')
-			in = 1;
-		else if (strchr(" \t\n\r", t[i]) || t[i] == '\0')
-			return 1;
-	}
-	return 0;
-}
-
 /* Compares one extracted value with jansson's; 0 when they agree. */
 static int
 diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
@@ -139,16 +118,6 @@ diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
 			snprintf(why, wn, "jv_unescape differs");
 			bad = 1;
 		}
-	}
-	if (!bad) {
-		m = jv_minify(v, buf);
-		x = m <= v->len ? json_loadb(buf, m, JSON_DECODE_ANY, &je) :
-		    NULL;
-		if (x == NULL || !json_equal(x, j) || hasws(buf, m)) {
-			snprintf(why, wn, "jv_minify differs");
-			bad = 1;
-		}
-		json_decref(x);
 	}
 	free(buf);
 	return bad;
