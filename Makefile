@@ -26,8 +26,9 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $(CORE_OBJ)
 
-# Each tool is its own .c (swindow also has its aggregates) on the core.
-$(BINDIR)/swindow: $(BUILD)/agg.o
+# Each tool is its own .c on the core; swindow has parts of its own.
+SWINDOW_OBJ = agg swindow_store swindow_assign swindow_fire
+$(BINDIR)/swindow: $(SWINDOW_OBJ:%=$(BUILD)/%.o)
 $(BINDIR)/%: $(BUILD)/%.o $(BUILD)/libcore.a
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcore.a \

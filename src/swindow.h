@@ -1,0 +1,195 @@
+/*
+ * swindow's parts, one file each: the window store (swindow_store.c),
+ * the window assigners (swindow_assign.c), firing and output
+ * (swindow_fire.c), and the tool (swindow.c).  They share one state, S.
+ */
+#ifndef SWINDOW_H
+#define SWINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agg.h"
+#include "heap.h"
+#include "map.h"
+#include "rec.h"
+#include "scan.h"
+#include "util.h"
+
+enum kind { TUMBLE, HOP, SESSION, COUNT };
+
+/*
+ * One window of one key.  For count windows start is the window_index.
+ * It lives in the pool.  It has one live timer in the heap, at due: the
+ * entry whose generation is its slot's; setting the timer again or
+ * freeing the window moves the generation on, so older entries go stale.
+ */
+struct win {
+	int64_t start, end;
+	char *key;		/* canonical key text (a value, or an array),
+				 * stored after agg[] in the same allocation */
+	size_t klen;
+	int revision;		/* firings so far */
+	int pending;		/* changed since it last fired */
+	int64_t due;		/* when its live timer is */
+	int early;		/* changed since the last early result */
+	int64_t count;		/* records in it (count windows fire on it) */
+	struct keystate *ks;	/* the key's entry, which lists the window */
+	union agg_state agg[];
+};
+
+struct slot {
+	struct win *w;
+	uint64_t gen;		/* moves on at every timer set and free */
+};
+
+/* A window about to fire, with what it sorts by close at hand. */
+struct firing {
+	int64_t end, start;
+	uint64_t keyhead;	/* the key's first 8 bytes, big-endian */
+	uint32_t slot;
+};
+
+/*
+ * Windows live in blocks of CHUNK, one size each, so that making and
+ * dropping one costs no malloc, and windows made together, which tend to
+ * fire together, sit together.  A key longer than KEYINLINE is allocated
+ * apart.
+ */
+#define CHUNK 1024
+#define KEYINLINE 16
+
+struct event {
+	int64_t t;
+	uint64_t gen;
+	uint32_t slot;
+};
+
+/*
+ * Per key: its open windows, oldest first, so that in-order input finds
+ * its window at the end of the list; and for count windows the next
+ * window_index.
+ */
+struct keystate {
+	uint32_t *slots;
+	int64_t *starts;	/* each window's start, kept here to spare a
+				 * cache miss per record */
+	size_t n, cap;
+	uint32_t slots_in[2];	/* most keys have a window or two open */
+	int64_t starts_in[2];
+	int64_t next_index;
+	size_t klen;
+	char key[];		/* the index's key: it borrows this */
+};
+
+struct swindow {
+	enum kind kind;
+	int64_t size, step, offset, gap, count_n;
+	int64_t lateness, maxdelay, emit_every;
+	int has_lateness, has_maxdelay, proctime;
+	struct recopts ro;	/* -t, time and bad-record options */
+
+	char **keys;
+	size_t nkeys;
+	struct agg_spec *aggs;
+	size_t naggs;
+
+	const char **paths;	/* every field the scanner extracts */
+	size_t npaths;
+	int tfield;		/* slot of the time path, or -1 */
+	int *kfield;
+	struct scan_paths *scan;
+	struct jval *vals;
+	struct agg_in *ins;
+	struct buf scratch, keybuf, out;
+	char **keyprefix;	/* ,"name": per key and per aggregate */
+	char **aggprefix;
+
+	struct slot *pool;
+	uint32_t npool, poolcap, *freeslots, nfree;
+	char **chunks;		/* the windows themselves, CHUNK a block */
+	size_t winsize;
+	struct heap timers;	/* struct event, soonest first */
+	struct map keyst;	/* key -> struct keystate */
+
+	int64_t wm;		/* the watermark; INT64_MIN before any */
+	int64_t maxts;
+	int64_t seq;		/* arrival number of the current record */
+	struct latesink late;
+	struct input in;
+
+	struct firing *batch;	/* windows to fire together */
+	size_t nbatch, batchcap;
+	uint32_t *purge;	/* windows to remove after a firing */
+	size_t purgecap;
+};
+
+extern struct swindow S;
+
+/* ---- the window store: swindow_store.c ---- */
+
+/* Sets up the pool, the key index and the timer heap, once the
+ * aggregates are known; store_free frees them and every window. */
+void store_init(void);
+void store_free(void);
+
+/* Makes window [start, end) of key (copied); returns its slot. */
+uint32_t win_new(int64_t start, int64_t end, const char *key, size_t klen);
+
+/* Frees window s, whose key list no longer holds it. */
+void win_free(uint32_t s);
+
+/* Forgets window s: its place in its key's list, then the window. */
+void win_remove(uint32_t s);
+
+/* Sets window s's one timer to t; the entry set before goes stale. */
+void win_arm(uint32_t s, int64_t t);
+
+/* Drops stale timers so the top is live; 0 when none is left. */
+int timer_next(struct event *e);
+
+/* Has the watermark passed end + lateness, so the window can go? */
+int expired(int64_t end);
+
+/* When window w next needs the watermark: its end, then end + L. */
+int64_t win_due(const struct win *w);
+
+/* The key's entry, made when absent and create is set; else NULL. */
+struct keystate *keystate(const char *key, size_t klen, int create);
+
+/* Appends window s to ks's list, or inserts it at i keeping it sorted
+ * by start; ks_find gives the first window starting at or after start. */
+void ks_add(struct keystate *ks, uint32_t s);
+void ks_insert(struct keystate *ks, size_t i, uint32_t s);
+size_t ks_find(const struct keystate *ks, int64_t start);
+
+/* ---- the window assigners: swindow_assign.c ---- */
+
+/*
+ * Put the current record (its aggregate inputs in S.ins, its key in
+ * S.keybuf) into its windows.  join_fixed_windows: tumbling and hopping,
+ * 0, or -1 when no window holding t fits int64 (a bad record), late
+ * records counted there.  join_session: 1 if it joined, 0 if late.
+ * join_count: count windows, firing the one the record fills.
+ */
+int join_fixed_windows(int64_t t, const char *line, size_t len);
+int join_session(int64_t t, const char *key, size_t klen);
+void join_count(const char *key, size_t klen);
+
+/* ---- firing and output: swindow_fire.c ---- */
+
+/* Adds window s to the batch that fires next; fire_batch fires the
+ * batch in SPEC order (end, start, key). */
+void batch_add(uint32_t s);
+void fire_batch(void);
+
+/* Moves the watermark to w, fires and removes what it passed. */
+void advance(int64_t w);
+
+/* --emit-every: early results of the windows that changed, not final. */
+void emit_early(void);
+
+/* End of input: every window with unwritten changes fires. */
+void fire_all(void);
+
+#endif

@@ -1,0 +1,277 @@
+/* swindow's firing and output: batches in SPEC order, result records. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "swindow.h"
+#include "tm.h"
+
+/* Appends the i-th top-level element of a canonical key array. */
+static void
+key_part(const char *k, size_t n, size_t want, struct buf *out)
+{
+	size_t i, from = 1, idx = 0;
+	int depth = 0, instr = 0;
+
+	for (i = 1; i < n - 1; i++) {
+		char c = k[i];
+
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+			continue;
+		}
+		if (c == '"')
+			instr = 1;
+		else if (c == '[' || c == '{')
+			depth++;
+		else if (c == ']' || c == '}')
+			depth--;
+		else if (c == ',' && depth == 0) {
+			if (idx == want)
+				break;
+			idx++;
+			from = i + 1;
+		}
+	}
+	buf_add(out, k + from, i - from);
+}
+
+/* Appends instant t as the output wants it.  Windows come out in runs of
+ * the same bounds, so the last two texts are kept. */
+static void
+put_time(struct buf *o, int64_t t)
+{
+	static struct {
+		int64_t t;
+		size_t len;
+		char text[TM_MAXLEN + 2];
+	} cache[2];
+	static int valid[2], next;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (valid[i] && cache[i].t == t) {
+			buf_add(o, cache[i].text, cache[i].len);
+			return;
+		}
+	i = next;
+	next ^= 1;
+	valid[i] = 1;
+	cache[i].t = t;
+	if (S.ro.time_out == TU_AUTO) {
+		cache[i].text[0] = '"';
+		cache[i].len = 1 + tm_format(t, TU_AUTO, cache[i].text + 1);
+		cache[i].text[cache[i].len++] = '"';
+	} else {
+		cache[i].len = tm_format(t, S.ro.time_out, cache[i].text);
+	}
+	buf_add(o, cache[i].text, cache[i].len);
+}
+
+/* Writes one result record; final is -1 when --emit-every is off. */
+static void
+emit(struct win *w, int revision, int final)
+{
+	struct buf *o = &S.out;
+	char tmp[NUM_MAXLEN];
+	size_t i;
+
+	o->len = 0;
+	if (S.kind == COUNT) {
+		buf_adds(o, "{\"window_index\":");
+		buf_add(o, tmp, num_fmt_int(w->start, tmp));
+	} else {
+		buf_adds(o, "{\"window_start\":");
+		put_time(o, w->start);
+		buf_adds(o, ",\"window_end\":");
+		put_time(o, w->end);
+	}
+	for (i = 0; i < S.nkeys; i++) {
+		buf_adds(o, S.keyprefix[i]);
+		if (S.nkeys == 1)
+			buf_add(o, w->key, w->klen);
+		else
+			key_part(w->key, w->klen, i, o);
+	}
+	for (i = 0; i < S.naggs; i++) {
+		buf_adds(o, S.aggprefix[i]);
+		agg_output(&S.aggs[i], &w->agg[i], o);
+	}
+	if (S.has_lateness) {
+		buf_adds(o, ",\"revision\":");
+		buf_add(o, tmp, num_fmt_int(revision, tmp));
+	}
+	if (final >= 0)
+		buf_adds(o, final ? ",\"final\":true" : ",\"final\":false");
+	buf_add(o, "}\n", 2);
+	out_write(o->p, o->len);
+}
+
+static int
+cmp_fire(const void *a, const void *b)
+{
+	const struct firing *x = a, *y = b;
+	const struct win *wx, *wy;
+	size_t n;
+	int c;
+
+	/* a key has one count window open: at the end they go by key */
+	if (S.kind != COUNT && x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (S.kind != COUNT && x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->keyhead != y->keyhead)
+		return x->keyhead < y->keyhead ? -1 : 1;
+	wx = S.pool[x->slot].w;
+	wy = S.pool[y->slot].w;
+	n = wx->klen < wy->klen ? wx->klen : wy->klen;
+	if ((c = memcmp(wx->key, wy->key, n)) != 0)
+		return c;
+	return (wx->klen > wy->klen) - (wx->klen < wy->klen);
+}
+
+/*
+ * Sorts the batch by cmp_fire: a merge sort, since firing at the end of a
+ * long input sorts every window there is, and qsort's indirect calls and
+ * byte-wise copies cost more there than the comparisons themselves.
+ */
+static void
+sort_batch(void)
+{
+	struct firing *a = S.batch, *b, *t;
+	size_t n = S.nbatch, width, lo, mid, hi, i, j, k;
+
+	if (n < 2)
+		return;
+	b = xreallocarray(NULL, n, sizeof(*b));
+	for (width = 1; width < n; width *= 2) {
+		for (lo = 0; lo < n; lo += 2 * width) {
+			mid = lo + width < n ? lo + width : n;
+			hi = lo + 2 * width < n ? lo + 2 * width : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				b[k] = (j >= hi || (i < mid &&
+				    cmp_fire(&a[i], &a[j]) <= 0)) ? a[i++] :
+				    a[j++];
+		}
+		t = a, a = b, b = t;
+	}
+	if (a != S.batch) {
+		memcpy(S.batch, a, n * sizeof(*a));
+		b = a;
+	}
+	free(b);
+}
+
+void
+batch_add(uint32_t s)
+{
+	const struct win *w = S.pool[s].w;
+	struct firing *f;
+	size_t i;
+
+	if (S.nbatch == S.batchcap) {
+		S.batchcap = S.batchcap ? S.batchcap * 2 : 64;
+		S.batch = xreallocarray(S.batch, S.batchcap, sizeof(*S.batch));
+	}
+	f = &S.batch[S.nbatch++];
+	f->end = w->end;
+	f->start = w->start;
+	f->slot = s;
+	/* zero-padded, so a shorter key that is a prefix sorts first */
+	f->keyhead = 0;
+	for (i = 0; i < 8; i++)
+		f->keyhead = f->keyhead << 8 |
+		    (i < w->klen ? (unsigned char)w->key[i] : 0);
+}
+
+/* Fires the batched windows in SPEC order: end, start, key. */
+void
+fire_batch(void)
+{
+	size_t i;
+
+	if (S.nbatch == 0)
+		return;
+	sort_batch();
+	for (i = 0; i < S.nbatch; i++) {
+		struct win *w = S.pool[S.batch[i].slot].w;
+
+		w->revision++;
+		w->pending = w->early = 0;
+		emit(w, w->revision, S.emit_every ? 1 : -1);
+	}
+	S.nbatch = 0;
+}
+
+/* Moves the watermark to w and fires and removes what it passed. */
+void
+advance(int64_t w)
+{
+	struct event e;
+	size_t npurge = 0, i;
+
+	if (w <= S.wm)
+		return;
+	S.wm = w;
+	while (timer_next(&e) && e.t <= w) {
+		struct win *win = S.pool[e.slot].w;
+
+		heap_pop(&S.timers, NULL);
+		if (win->pending && w >= win->end)
+			batch_add(e.slot);
+		/* kept for late records until W passes end + L, or removed
+		 * after this firing when W already has */
+		if (!expired(win->end)) {
+			win_arm(e.slot, win_due(win));
+			continue;
+		}
+		if (npurge == S.purgecap) {
+			S.purgecap = S.purgecap ? S.purgecap * 2 : 64;
+			S.purge = xreallocarray(S.purge, S.purgecap,
+			    sizeof(*S.purge));
+		}
+		S.purge[npurge++] = e.slot;
+	}
+	fire_batch();
+	for (i = 0; i < npurge; i++)
+		win_remove(S.purge[i]);
+}
+
+/* --emit-every: early results of the windows that changed, not final. */
+void
+emit_early(void)
+{
+	uint32_t s;
+
+	for (s = 0; s < S.npool; s++) {
+		struct win *w = S.pool[s].w;
+
+		if (w && w->early && w->revision == 0)
+			batch_add(s);
+	}
+	if (S.nbatch)
+		sort_batch();
+	for (s = 0; s < S.nbatch; s++) {
+		struct win *w = S.pool[S.batch[s].slot].w;
+
+		w->early = 0;
+		emit(w, w->revision + 1, 0);
+	}
+	S.nbatch = 0;
+}
+
+/* End of input: every window with unfired changes fires. */
+void
+fire_all(void)
+{
+	uint32_t s;
+
+	for (s = 0; s < S.npool; s++)
+		if (S.pool[s].w && S.pool[s].w->pending)
+			batch_add(s);
+	fire_batch();
+}
