@@ -70,6 +70,15 @@ flags:
 deps:
 	@sh ./bootstrap
 
+# The randomized model test (tests/model) for as long as asked, on the
+# sanitizer build; a failure prints its seed and a minimized command.
+SECONDS = 60
+SEED = $(shell date +%s)
+stress: deps
+	$(MAKE) BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)" all
+	python3 tests/model/stress.py --bin build-asan/bin --seed $(SEED) \
+	    --seconds $(SECONDS)
+
 # The suite again with every tool under valgrind: a leak or a memory error
 # makes the tool exit 99 and print to stderr, so the test fails.
 valgrind: all $(BUILD)/scandiff
@@ -117,4 +126,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all test check flags deps valgrind fuzz scanbench demo install lint-man clean
+.PHONY: all test check flags deps stress valgrind fuzz scanbench demo install lint-man clean

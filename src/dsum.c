@@ -425,8 +425,10 @@ dsum_div(const struct dsum *d, int64_t n)
 		big_set_u128(&b, m < 0 ? -(unsigned __int128)m :
 		    (unsigned __int128)m, m < 0);
 	} else {
-		big_reserve(&b, d->big->n);
-		memcpy(b.limb, d->big->limb, d->big->n * sizeof(*b.limb));
+		big_reserve(&b, d->big->n + 1);
+		if (d->big->n)
+			memcpy(b.limb, d->big->limb, d->big->n *
+			    sizeof(*b.limb));
 		b.n = d->big->n;
 		b.neg = d->big->neg;
 	}

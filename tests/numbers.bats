@@ -44,6 +44,17 @@ EOF
 EOF
 }
 
+@test "numbers: a sum of values below the least double is 0 (UBSan: memcpy NULL)" {
+	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
+{"ts":0,"v":-2.5e-1101}
+{"ts":0,"v":1e-1200}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"sum_v":0,"avg_v":0}
+EOF
+}
+
 @test "numbers: a session merge adds sums exactly, in any order" {
 	run swindow --session 10s --time-out s -a sum:v,avg:v <<'EOF'
 {"ts":0,"v":0.1}

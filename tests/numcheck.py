@@ -111,7 +111,8 @@ def number(rng):
         # too many digits after the point: counts as its double
         return '%s1.%s7e5' % (sign, '0' * 1200)
     if k < 0.82:
-        return sign + rng.choice(['1e-2000', '3e-400', '1e308', '1e-320',
+        return sign + rng.choice(['1e-2000', '2.5e-1101', '3e-400', '1e308',
+                                  '1e-320',
                                   '123456789012345678901234567890e0'])
     if k < 0.9:
         # the shortest double print, through max
