@@ -1,0 +1,16 @@
+#!/usr/bin/env bats
+# The randomized model test: 300 cases of swindow, swatermark and
+# swatermark | swindow, each compared exactly with tests/model/model.py (a
+# reference model written from SPEC.md and the man pages), with invariants
+# (no crash, no sanitizer report, every record accounted for, two runs
+# alike).  A failure prints a minimized command; see tests/model/stress.py.
+
+load helper
+
+@test "model: 300 random cases agree with the reference model" {
+	run env -u MODEL_AVOID python3 "$BATS_TEST_DIRNAME/model/stress.py" \
+	    --bin "$SU_BIN" --seed 1 --cases 300
+	printf '%s\n' "$output"		# shown when the test fails
+	[ "$status" -eq 0 ]
+	[ "${lines[${#lines[@]} - 1]}" = "model: 300 cases passed (seed 1)" ]
+}

@@ -1,0 +1,710 @@
+"""Random cases for the streamutils model test.
+
+gen_case(rng) -> Case: a tool ('swindow', 'swatermark' or 'pipe', which is
+swatermark ... | swindow ...), the argument lists, and the input lines
+(0-40 of them, mostly realistic, some edge values).  Side files are named
+relative to the case's directory (late.ndjson, dead.ndjson, ...), so the
+command printed for a failure is the command that ran.
+"""
+
+import math
+import random
+import struct
+from fractions import Fraction
+
+MAX_LINES = 40                     # stress.py --max-lines changes it
+S = 10 ** 9
+MS = 10 ** 6
+RFC_BASE = 1795464000 * S          # 2026-11-23T20:00:00Z
+SEC_BASE_CHOICES = [0, 0, 0, 100 * S, 1700000000 * S]
+MS_BASE = 1700000000000 * MS
+
+
+class Case:
+    def __init__(self):
+        self.kind = 'swindow'
+        self.wm_argv = None
+        self.sw_argv = None
+        self.lines = []
+
+    def argvs(self):
+        if self.kind == 'swindow':
+            return [('swindow', self.sw_argv)]
+        if self.kind == 'swatermark':
+            return [('swatermark', self.wm_argv)]
+        return [('swatermark', self.wm_argv), ('swindow', self.sw_argv)]
+
+
+# --- durations and times as text ------------------------------------------
+
+def dur_text(ns, rng):
+    """A duration in one of its spellings (SPEC 2)."""
+    neg = ns < 0
+    ns = abs(ns)
+    if ns == 0:
+        t = rng.choice(['0', '0s', '0ms'])
+    elif ns % (60 * S) == 0 and rng.random() < 0.5:
+        m = ns // (60 * S)
+        t = '%dm' % m if m % 60 or rng.random() < 0.5 else '%dh' % (m // 60)
+    elif ns % S == 0:
+        sec = ns // S
+        r = rng.random()
+        if r < 0.15:
+            t = str(sec)                      # a bare number is seconds
+        elif r < 0.25 and sec > 60:
+            t = '%dm%ds' % (sec // 60, sec % 60) if sec % 60 else \
+                '%dm' % (sec // 60)
+        elif r < 0.3:
+            t = '%dms' % (ns // MS)
+        else:
+            t = '%ds' % sec
+    elif ns % MS == 0:
+        if ns % (S // 10) == 0 and rng.random() < 0.3:
+            t = dec_text(Fraction(ns, S)) + 's'
+        else:
+            t = '%dms' % (ns // MS)
+    elif ns % 1000 == 0:
+        t = '%dus' % (ns // 1000)
+    else:
+        t = '%dns' % ns
+    return ('-' + t) if neg else t
+
+
+def dec_text(f):
+    """Exact decimal text of a Fraction with a power-of-ten denominator."""
+    neg = f < 0
+    f = abs(f)
+    ip = int(f)
+    rest = f - ip
+    s = str(ip)
+    if rest:
+        digits = ''
+        while rest and len(digits) < 12:
+            rest *= 10
+            d = int(rest)
+            digits += str(d)
+            rest -= d
+        s += '.' + digits
+    return ('-' + s) if neg else s
+
+
+def civil(ns):
+    from model import _civil_from_days
+    secs, frac = divmod(ns, S)
+    days, sod = divmod(secs, 86400)
+    y, m, d = _civil_from_days(days)
+    return y, m, d, sod // 3600, sod // 60 % 60, sod % 60, frac
+
+
+class TimeStyle:
+    """How a case writes event times: 'sec' (epoch seconds, numbers and
+    numeric strings), 'ms' (epoch milliseconds), 'rfc' (RFC 3339 strings),
+    'mixed' (all of these for the same instants)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.kind = rng.choice(['sec', 'sec', 'ms', 'rfc', 'rfc', 'mixed'])
+        self.unit_opt = None
+        if self.kind == 'sec':
+            self.base = rng.choice(SEC_BASE_CHOICES)
+            self.unit_opt = rng.choice([None, None, 'auto', 's'])
+        elif self.kind == 'ms':
+            # epoch numbers in ms (mostly), us or ns
+            self.unit = rng.choice(['ms', 'ms', 'ms', 'us', 'ns'])
+            if rng.random() < 0.5:
+                self.base = rng.choice([0, 1000 * S])
+                self.unit_opt = self.unit
+            else:
+                self.base = MS_BASE      # auto reads 1.7e12 as ms, 1.7e15
+                self.unit_opt = rng.choice([None, self.unit])  # as us ...
+        elif self.kind == 'rfc':
+            self.base = RFC_BASE
+            self.unit_opt = rng.choice([None, None, 'ms'])  # no effect on RFC
+        else:
+            self.base = 1700000000 * S
+            self.unit_opt = rng.choice([None, 's'])
+
+    def tick_choices(self):
+        rare = [MS, 250 * 1000, 3000, 7]
+        if self.kind == 'ms':
+            return [S, S, 500 * MS, 250 * MS, 100 * MS, 10 * MS] + (
+                rare if self.rng.random() < 0.1 else [])
+        return [S, S, S, 500 * MS, 250 * MS, 2 * S, 100 * MS] + (
+            [60 * S, 900 * S] if self.rng.random() < 0.15 else []) + (
+            rare if self.rng.random() < 0.05 else [])
+
+    def text(self, ns, for_wm=False):
+        rng = self.rng
+        kind = self.kind
+        if kind == 'mixed':
+            kind = rng.choice(['sec', 'rfc', 'secstr'])
+        if kind in ('sec', 'secstr'):
+            f = Fraction(ns, S)
+            t = dec_text(f)
+            r = rng.random()
+            if not for_wm and r < 0.03:
+                # digits beyond the nanosecond: rounded half away from zero
+                fp = t.split('.')[1] if '.' in t else ''
+                t = t + ('' if '.' in t else '.') + '0' * (9 - len(fp)) + \
+                    rng.choice(['5', '49', '51', '4999', '5000001'])
+                r = 1
+            if r < 0.06 and '.' not in t and t not in ('0', '-0') and \
+                    not t.endswith('0'):
+                t = t + '.0' if rng.random() < 0.5 else t + 'e0'
+            elif r < 0.1 and '.' in t:
+                ip, fp = t.split('.')
+                t = (ip + fp).lstrip('0') or '0'
+                if t.startswith('-'):
+                    t = '-' + t[1:].lstrip('0')
+                t = t + 'e-%d' % len(fp)
+                if t.startswith('e') or t.startswith('-e'):
+                    t = dec_text(f)
+            if kind == 'secstr' or (not for_wm and rng.random() < 0.08):
+                return '"%s"' % t
+            return t
+        if kind == 'ms':
+            f = Fraction(ns, {'ms': MS, 'us': 1000, 'ns': 1}[self.unit])
+            t = dec_text(f)
+            if not for_wm and rng.random() < 0.05:
+                return '"%s"' % t
+            return t
+        return '"%s"' % self.rfc(ns)
+
+    def rfc(self, ns):
+        rng = self.rng
+        off = 0
+        r = rng.random()
+        if r < 0.15:
+            off = rng.choice([3600, -5 * 3600 - 1800, 5 * 3600 + 1800, 7200])
+        y, mo, d, hh, mi, ss, frac = civil(ns + off * S)
+        sep = rng.choice(['T'] * 8 + [' ', 't'])
+        s = '%04d-%02d-%02d%s%02d:%02d' % (y, mo, d, sep, hh, mi)
+        if ss or frac or rng.random() < 0.8:
+            s += ':%02d' % ss
+            if frac:
+                fd = ('%09d' % frac).rstrip('0')
+                if rng.random() < 0.2:
+                    fd = fd.ljust(min(9, len(fd) + 2), '0')
+                s += '.' + fd
+        if off:
+            sign = '+' if off > 0 else '-'
+            a = abs(off)
+            h, m = a // 3600, a // 60 % 60
+            s += rng.choice(['%s%02d:%02d', '%s%02d%02d']) % (sign, h, m) \
+                if m or rng.random() < 0.7 else '%s%02d' % (sign, h)
+        else:
+            r = rng.random()
+            s += 'Z' if r < 0.8 else 'z' if r < 0.85 else '+00:00' \
+                if r < 0.93 else ''
+        return s
+
+
+# --- values ----------------------------------------------------------------
+
+MISSING = object()
+
+EDGE_NUMS = [
+    '0.1', '0.2', '0.3', '0.7', '-0', '-0.0', '0.0', '1e3', '2.5E-3', '1.50',
+    '15e-1', '1E+2', '9223372036854775807', '-9223372036854775808',
+    '9223372036854775806', '4611686018427387904', '9007199254740993',
+    '1e15', '1000000000000000', '123456789012345678', '1234567890123456.7',
+    '1e-7', '0.000001', '0.0001', '1e22', '1e21', '1e300', '-1e300',
+    '5e-324', '12345678901234567890.5', '-12.345', '3.14159', '1e-5',
+    '0.1e1', '100e-2', '"99999999999999999999"', '"1e2"', '"-0.5"',
+    '"12345678901234567890123"', '2.5', '-2.5', '0.5', '1.125',
+    '0.30000000000000004', '4503599627370496.5', '1.7976931348623157e308',
+    '1e-400', '-1e-400', '1e308', '9007199254740992', '1.0', '2.0', '10e-1',
+    '1e0', '0.1e-5', '-1e15', '-1000000000000000', '"1.0"',
+    '123456789012345678901234567890', '0.000123456789012345678901234567',
+    '1e-1200', '-2.5e-1101', '7e-1100', '1e-1099',
+]
+LONG_NUMS = [
+    '0.' + '3' * 1200,                       # counts as its nearest double
+    '0.' + '0' * 1090 + '123456789',         # 1099 digits: exact
+    '1' * 40 + '.' + '5' * 30,
+    '3.14159265358979323846264338327950288419716939937510582097494459230781'
+    '6406286',
+    '1.00000000000000000000000000000000000000000000000000000000000000000001',
+    '123456789012345678901234567890123456789012345678901234567890123456789'
+    '.5',
+]
+BAD_NUM_VALUES = ['"abc"', 'true', 'false', '[1]', '{"a":1}', '"1."',
+                  '" 12"', '"+5"', '"NaN"', '""']
+BAD_JSON_VALUES = ['99999999999999999999', '-9223372036854775809', '1e400']
+
+ANY_VALUES = [
+    '"a"', '"b"', '"x y"', '"\u00e9"', '"\\u00e9"', '"tab\\t"', '"q\\"q"',
+    '"\\/"', '"\\u2028"', '"\\u001f"', '"\\n"', '1', '1.0', '1e0', '10e-1',
+    '2', 'true', 'false', '[1, 2]', '[1.0,2]', '[]', '{}', '{"b":1,"a":2}',
+    '{"a":2, "b":1}', '{"a":1,"a":2}', 'null', MISSING, '"12.5"', '0.1',
+    '-0', '1.50', '[{"z":null,"y":[]}]', '"\\ud83d\\ude00"', '"\U0001F600"',
+    '"\x7f"',
+]
+
+KEY_POOLS = [
+    ['"a"', '"b"', '"c"', '"d"'],
+    ['1', '1.0', '1e0', '2', '10', '-0', '0', '0.5', '5e-1', '2.0'],
+    ['"a"', '1', '"1"', 'null', MISSING, 'true', '[1,2]', '[1.0, 2]',
+     '{"x":1}', '{ "x" : 1.0 }', '"\u00e9"', '"a\\"b"', '"A"', '"\\u0041"'],
+]
+
+
+def num_value(rng, edge):
+    r = rng.random()
+    if r < 0.08:
+        return 'null'
+    if r < 0.16:
+        return MISSING
+    if r < 0.16 + edge:
+        r = rng.random()
+        if r < 0.04:
+            return rng.choice(LONG_NUMS)
+        if r < 0.1:
+            # a power of two, written shortest or exactly
+            x = 2.0 ** rng.randint(-1074, 1023)
+            return repr(x) if rng.random() < 0.7 else \
+                '%.*e' % (rng.randint(15, 25), x)
+        if r < 0.16:
+            # any double, shortest
+            x = struct.unpack('<d', struct.pack('<Q', rng.getrandbits(64)))[0]
+            if math.isfinite(x):
+                return repr(x)
+        return rng.choice(EDGE_NUMS)
+    r = rng.random()
+    if r < 0.5:
+        return str(rng.randint(-5, 40))
+    if r < 0.8:
+        d = rng.choice([1, 1, 2])
+        x = rng.randint(-500, 5000)
+        s = '%d.%0*d' % (abs(x) // 10 ** d, d, abs(x) % 10 ** d)
+        return ('-' + s) if x < 0 else s
+    if r < 0.95:
+        return '"%s"' % rng.choice([str(rng.randint(0, 99)),
+                                    '%d.5' % rng.randint(0, 99),
+                                    '%d.25' % rng.randint(0, 9)])
+    return rng.choice(['1e1', '2.5e0', '25e-1', '1E1', '0.5e1'])
+
+
+# --- aggregates ------------------------------------------------------------
+
+NUM_AGGS = ['sum', 'min', 'max', 'avg', 'median', 'p95', 'p99.9', 'p0',
+            'p100', 'p25', 'p50', 'p1', 'p33', 'stddev', 'var']
+ANY_AGGS = ['count', 'first', 'last', 'collect', 'distinct']
+
+
+def gen_aggs(rng, kinds_numeric_paths):
+    """-a arguments: a few aggregates, sometimes renamed, sometimes as a
+    comma list; plain count most of the time (for the accounting
+    invariant)."""
+    pool = []
+    for f in NUM_AGGS:
+        for p in kinds_numeric_paths:
+            pool.append('%s:%s' % (f, p))
+    for f in ANY_AGGS:
+        for p in ['v', 's'] + (['n.x'] if 'n.x' in kinds_numeric_paths
+                               else []):
+            pool.append('%s:%s' % (f, p))
+    rng.shuffle(pool)
+    chosen = pool[:rng.randint(1, 5)]
+    if rng.random() < 0.75:
+        chosen.insert(rng.randint(0, len(chosen)), 'count')
+    used = set()
+    items = []
+    for i, a in enumerate(chosen):
+        if rng.random() < 0.15:
+            a = a + '=out%d' % i
+        items.append(a)
+        used.add(a)
+    args = []
+    i = 0
+    while i < len(items):
+        if rng.random() < 0.3 and i + 1 < len(items):
+            args += ['-a', items[i] + ',' + items[i + 1]]
+            i += 2
+        else:
+            args += ['-a', items[i]]
+            i += 1
+    numeric_on = {a.split('=')[0].split(':')[1] for a in items
+                  if ':' in a and a.split(':')[0] in NUM_AGGS}
+    return args, numeric_on
+
+
+# --- records ---------------------------------------------------------------
+
+def obj_text(rng, fields, dups=()):
+    """An object's text: "name": value members; missing values left out;
+    compact or spaced.  dups: (name, value) members put before the first
+    member of that name (the last one counts)."""
+    members = [(k, v) for k, v in fields if v is not MISSING]
+    if rng.random() < 0.1:
+        rng.shuffle(members)
+    for k, v in dups:
+        i = next((j for j, m in enumerate(members) if m[0] == k),
+                 len(members))
+        members.insert(i, (k, v))
+    sep, colon = (',', ':') if rng.random() < 0.85 else (', ', ': ')
+    return '{' + sep.join('"%s"%s%s' % (k, colon, v) for k, v in members) + '}'
+
+
+def nested(path, value):
+    """[(top, text)] for a dotted path: a.b -> ("a", {"b": value})."""
+    parts = path.split('.')
+    if value is MISSING:
+        return [(parts[0], MISSING)]
+    text = value
+    for p in reversed(parts[1:]):
+        text = '{"%s":%s}' % (p, text)
+    return [(parts[0], text)]
+
+
+class Events:
+    """Event times: progress with steps, pauses, duplicates, disorder and
+    some records far behind."""
+
+    def __init__(self, rng, tick, base):
+        self.rng, self.tick, self.base = rng, tick, base
+        self.progress = base + rng.randint(0, 20) * tick
+        self.disorder = rng.choice([0, 0.1, 0.3, 0.5])
+        self.maxdis = rng.choice([1, 2, 4, 8])
+        self.pause = rng.choice([0.02, 0.08, 0.15])
+        self.max = None
+        self.past = []
+        self.revisit = 0        # chance of a time near an earlier one
+
+    def next(self):
+        rng = self.rng
+        if self.past and rng.random() < self.revisit:
+            t = rng.choice(self.past[-8:] if rng.random() < 0.7
+                           else self.past) + rng.randint(-2, 2) * self.tick
+            self.past.append(t)
+            return t
+        r = rng.random()
+        if r < self.pause:
+            self.progress += rng.randint(5, 40) * self.tick
+        elif r < 0.6:
+            self.progress += rng.randint(1, 3) * self.tick
+        elif r < 0.7:
+            self.progress += rng.randint(1, 9) * self.tick // 10 or 1
+        t = self.progress
+        r = rng.random()
+        if r < self.disorder:
+            t -= rng.randint(1, self.maxdis) * self.tick
+        elif r < self.disorder + 0.05:
+            t -= rng.randint(5, 50) * self.tick
+        self.max = t if self.max is None else max(self.max, t)
+        self.past.append(t)
+        return t
+
+
+def bad_line(rng, ts_text, numeric_paths, timed, tpath='ts'):
+    opts = ['nope', '{"ts":1', '[1,2]', '"str"', '{"ts":', '{"ts":1}}',
+            '{"ts":1,}', "{'ts':1}", '42', 'null', '{"ts":1} x',
+            '{"a":"tab\there"}x', '{"s":"\u00e9\\q\"", ', '\u00e9']
+    if timed:
+        bad_times = ['"noon"', 'null', 'true', '"2026-02-30T00:00:00Z"',
+                     '[1]', '"2026-11-23T20:00:60Z"', '"12 "', '"\u00e9"',
+                     '"a\\\\b"', '{}', '"2026-11-23T20:00:01+01:"',
+                     '"1e400"', '99999999999', '"+5"']
+        opts += ['{"x":1}', obj_text(rng, nested(tpath, rng.choice(bad_times))),
+                 obj_text(rng, nested(tpath, rng.choice(bad_times))),
+                 '{"ts":\t"noon"}']
+        if '.' in tpath:
+            opts.append('{"%s":5}' % tpath.split('.')[0])
+    r = rng.random()
+    if numeric_paths and r < 0.35:
+        p = sorted(numeric_paths)[rng.randrange(len(numeric_paths))]
+        v = rng.choice(BAD_NUM_VALUES + BAD_JSON_VALUES)
+        f = nested(tpath, ts_text) + nested(p, v)
+        return obj_text(rng, f)
+    if r < 0.45:
+        return obj_text(rng, nested(tpath, ts_text) +
+                        [('v', rng.choice(BAD_JSON_VALUES))])
+    if r < 0.5:
+        return obj_text(rng, nested(tpath, ts_text) + [('s', '"\\ud800"')])
+    return rng.choice(opts)
+
+
+# --- whole cases -----------------------------------------------------------
+
+def gen_case(rng):
+    r = rng.random()
+    if r < 0.6:
+        return gen_swindow(rng)
+    if r < 0.78:
+        return gen_swatermark(rng)
+    return gen_pipe(rng)
+
+
+def bad_policy(rng, prefix=''):
+    r = rng.random()
+    if r < 0.45:
+        return ['--skip-bad']
+    if r < 0.9:
+        return ['--dead-letter', prefix + 'dead.ndjson']
+    return []
+
+
+def pick_time_out(rng):
+    return rng.choice([[], [], ['--time-out', 's'], ['--time-out', 'ms'],
+                       ['--time-out', 'us'], ['--time-out', 'ns']])
+
+
+def gen_window(rng, tick):
+    kind = rng.choice(['tumble', 'tumble', 'hop', 'hop', 'session',
+                       'session', 'count'])
+    if kind == 'tumble':
+        size = tick * rng.choice([2, 3, 4, 5, 10, 1])
+        args = ['--tumble', dur_text(size, rng)]
+        if rng.random() < 0.3:
+            off = tick * rng.randint(-12, 12)
+            args += ['--offset', dur_text(off, rng)]
+        return kind, args
+    if kind == 'hop':
+        size = tick * rng.choice([2, 3, 4, 6, 10])
+        if rng.random() < 0.7:
+            step = tick * rng.choice([1, 2, 3, 5])
+            if step >= size:
+                step = tick
+        else:
+            step = size + tick * rng.choice([1, 2, 4, 7])
+        args = ['--hop', dur_text(size, rng), '--every', dur_text(step, rng)]
+        if rng.random() < 0.3:
+            args += ['--offset', dur_text(tick * rng.randint(-9, 9), rng)]
+        return kind, args
+    if kind == 'session':
+        return kind, ['--session', dur_text(tick * rng.choice([1, 2, 3, 5]),
+                                            rng)]
+    return kind, ['--count', str(rng.choice([1, 2, 2, 3, 4, 5]))]
+
+
+def gen_records(rng, style, tick, tpath, keys, key_pools, numeric_on,
+                bad_rate, timed, wm_mode, n, late_bias=False, allow_cr=False):
+    """The input lines for swindow or swatermark."""
+    ev = Events(rng, tick, style.base)
+    if late_bias:
+        ev.disorder = rng.choice([0.3, 0.5])
+        ev.maxdis = rng.choice([2, 4, 8, 12])
+        ev.pause = rng.choice([0.08, 0.15, 0.25])
+        ev.revisit = rng.choice([0.1, 0.2, 0.3])
+    lines = []
+    last_wm = None
+    edge = rng.choice([0.02, 0.08, 0.2])
+    numeric_paths = sorted(numeric_on)
+    for i in range(n):
+        t = ev.next()
+        ts_text = style.text(t)
+        if bad_rate and rng.random() < bad_rate:
+            lines.append(bad_line(rng, ts_text, numeric_paths, timed, tpath))
+            continue
+        fields = []
+        if timed or rng.random() < 0.5:
+            fields += nested(tpath, ts_text)
+        for k, pool in zip(keys, key_pools):
+            if '.' in k and rng.random() < 0.05:
+                # a path through a non-object: the key is missing (null)
+                fields.append((k.split('.')[0], rng.choice(['5', '[1]',
+                                                            '"x"', 'null'])))
+            else:
+                fields += nested(k, rng.choice(pool))
+        fields.append(('v', num_value(rng, edge)))
+        fields.append(('s', rng.choice(ANY_VALUES)))
+        if 'n.x' in numeric_on or rng.random() < 0.2:
+            x = num_value(rng, edge)
+            fields.append(('n', MISSING if x is MISSING and rng.random() < 0.5
+                           else '{"x":%s}' % ('null' if x is MISSING else x)))
+        if rng.random() < 0.3:
+            fields.append(('id', str(i)))
+        dups = []
+        r = rng.random()
+        if r < 0.03 and '.' not in tpath:
+            dups.append((tpath, rng.choice(['"noon"', '0', 'null',
+                                            style.text(t)])))
+        elif r < 0.06:
+            dups.append(('v', rng.choice(['"abc"', '1', 'null', 'true'])))
+        elif r < 0.07:
+            fields.append(('$watermark', '5'))
+        line = obj_text(rng, fields, dups)
+        r = rng.random()
+        if r < 0.03:
+            line = rng.choice([' ', '\t', '  ']) + line
+        elif r < 0.06:
+            line = line + rng.choice([' ', '\t', '  '])
+        if allow_cr and rng.random() < 0.05:
+            line += '\r'
+        lines.append(line)
+        if rng.random() < 0.04:
+            lines.append(rng.choice(['', '   ', '\t']))
+        if wm_mode == 'upstream' and rng.random() < 0.3:
+            r = rng.random()
+            if r < 0.1 and last_wm is not None:
+                w = last_wm - rng.randint(0, 3) * tick     # old or equal
+            else:
+                w = ev.max - rng.randint(0, 3) * tick
+                if r > 0.95:
+                    w = ev.max + rng.randint(1, 5) * tick  # ahead of data
+            last_wm = w if last_wm is None else max(last_wm, w)
+            extra = ',"src":"up"' if rng.random() < 0.1 else ''
+            lines.append('{"$watermark":%s%s}' % (style.text(w, True), extra))
+    return lines[:MAX_LINES]
+
+
+def gen_swindow(rng, case=None, style=None, tpath=None, from_wm=False):
+    case = case or Case()
+    style = style or TimeStyle(rng)
+    tick = rng.choice(style.tick_choices())
+    kind, wargs = gen_window(rng, tick)
+    timed = kind != 'count'
+    argv = []
+    if tpath is None:
+        tpath = rng.choice(['ts'] * 8 + ['time', 'm.t'])
+    if tpath != 'ts':
+        argv += ['-t', tpath]
+    nkeys = rng.choice([0, 0, 1, 1, 1, 2])
+    keys = rng.sample(['k', 'g', 'r.p'], nkeys)
+    key_pools = []
+    for _ in keys:
+        pool = list(rng.choice(KEY_POOLS))
+        rng.shuffle(pool)
+        key_pools.append(pool[:rng.randint(1, 4)])
+    if keys:
+        if len(keys) == 2 and rng.random() < 0.5:
+            argv += ['-k', ','.join(keys)]
+        else:
+            for k in keys:
+                argv += ['-k', k]
+    argv += wargs
+    numeric_paths = ['v'] + (['n.x'] if rng.random() < 0.3 else [])
+    aargs, numeric_on = gen_aggs(rng, numeric_paths)
+    argv += aargs
+    if style.unit_opt:
+        argv += ['--time-unit', style.unit_opt]
+    argv += pick_time_out(rng)
+    wm_mode = 'none'
+    if from_wm:
+        wm_mode = 'pipe'
+    elif timed:
+        wm_mode = rng.choice(['none', 'upstream', 'upstream', 'upstream',
+                              'd', 'd'])
+        if rng.random() < 0.03:
+            wm_mode = 'both'
+    elif rng.random() < 0.3:
+        wm_mode = 'upstream'
+    if wm_mode in ('d', 'both'):
+        argv += ['-d', dur_text(tick * rng.choice([0, 0, 1, 2, 5, 20]),
+                                rng)]
+    late_bias = False
+    if timed and rng.random() < (0.6 if kind == 'session' else 0.4):
+        argv += ['-L', dur_text(tick * rng.choice(
+            [0, 1, 2, 3, 5, 10] if kind != 'session' else [1, 3, 5, 10, 20]),
+            rng)]
+        # late records that reach windows already fired
+        late_bias = kind == 'session' or rng.random() < 0.5
+    if timed and wm_mode != 'none' and rng.random() < 0.4:
+        argv += ['--late', 'late.ndjson']
+    bad_rate = 0
+    if rng.random() < 0.3:
+        bad_rate = rng.choice([0.03, 0.08, 0.15])
+        argv += bad_policy(rng)
+    case.sw_argv = argv
+    if from_wm:
+        return case, dict(style=style, tick=tick, tpath=tpath, keys=keys,
+                          key_pools=key_pools, numeric_on=numeric_on,
+                          bad_rate=bad_rate, timed=True, late_bias=late_bias)
+    n = min(rng.randint(0, MAX_LINES), rng.randint(0, MAX_LINES))
+    case.lines = gen_records(rng, style, tick, tpath, keys, key_pools,
+                             numeric_on, bad_rate, timed,
+                             'upstream' if wm_mode in ('upstream', 'both')
+                             else 'none', n, late_bias,
+                             allow_cr='--late' not in argv and
+                             '--dead-letter' not in argv)
+    if wm_mode == 'both' and not any(l.startswith('{"$watermark"')
+                                     for l in case.lines):
+        case.lines.append('{"$watermark":%s}' % style.text(style.base, True))
+    return case
+
+
+def gen_wm_args(rng, style, tick, tpath, pipe):
+    argv = ['-d', dur_text(tick * rng.choice([0, 1, 1, 2, 3, 5]), rng)]
+    if tpath != 'ts':
+        argv = ['-t', tpath] + argv
+    if rng.random() < 0.5:
+        argv += ['--granularity',
+                 dur_text(rng.choice([tick, 2 * tick, 5 * tick, 60 * S,
+                                      S, S // 2]), rng)]
+    r = rng.random()
+    if r < 0.25:
+        argv += ['--late', 'drop']
+    elif r < 0.45:
+        argv += ['--late', 'wmlate.ndjson']
+    elif r < 0.55:
+        argv += ['--late', 'pass']
+    if rng.random() < 0.4:
+        argv += ['--reorder']
+    if style.unit_opt:
+        argv += ['--time-unit', style.unit_opt]
+    if pipe:
+        # swindow reads the watermarks: they must be in its unit.
+        if style.kind == 'rfc':
+            if style.unit_opt is None:
+                argv += pick_time_out(rng)
+            elif rng.random() < 0.5:
+                argv += ['--time-out', style.unit_opt]
+        elif style.kind in ('sec', 'mixed') and rng.random() < 0.5:
+            argv += ['--time-out', 's']
+        elif style.kind == 'ms' and rng.random() < 0.5:
+            argv += ['--time-out', style.unit]
+    else:
+        argv += pick_time_out(rng)
+    return argv
+
+
+def no_files(wm_argv):
+    """CHOICE: no CR line ends where a side file would hold the raw line
+    (whether "as they were read" keeps the CR is left open)."""
+    return '--dead-letter' not in wm_argv and not (
+        '--late' in wm_argv and
+        wm_argv[wm_argv.index('--late') + 1] not in ('pass', 'drop'))
+
+
+def gen_swatermark(rng):
+    case = Case()
+    case.kind = 'swatermark'
+    style = TimeStyle(rng)
+    tick = rng.choice(style.tick_choices())
+    tpath = rng.choice(['ts'] * 8 + ['time', 'm.t'])
+    argv = gen_wm_args(rng, style, tick, tpath, False)
+    bad_rate = 0
+    if rng.random() < 0.3:
+        bad_rate = rng.choice([0.03, 0.08, 0.15])
+        argv += bad_policy(rng, 'wm')
+    case.wm_argv = argv
+    n = min(rng.randint(0, MAX_LINES), rng.randint(0, MAX_LINES))
+    case.lines = gen_records(rng, style, tick, tpath, [], [], set(),
+                             bad_rate, True,
+                             'upstream' if rng.random() < 0.2 else 'none', n,
+                             allow_cr=no_files(argv))
+    return case
+
+
+def gen_pipe(rng):
+    case = Case()
+    case.kind = 'pipe'
+    style = TimeStyle(rng)
+    tpath = rng.choice(['ts'] * 8 + ['time', 'm.t'])
+    case, info = gen_swindow(rng, case, style, tpath, from_wm=True)
+    tick = info['tick']
+    argv = gen_wm_args(rng, style, tick, tpath, True)
+    if info['bad_rate']:
+        argv += bad_policy(rng, 'wm')
+    case.wm_argv = argv
+    n = min(rng.randint(0, MAX_LINES), rng.randint(0, MAX_LINES))
+    case.lines = gen_records(rng, style, tick, tpath, info['keys'],
+                             info['key_pools'], info['numeric_on'],
+                             info['bad_rate'], True,
+                             'upstream' if rng.random() < 0.1 else 'none', n,
+                             info['late_bias'], allow_cr=no_files(argv))
+    return case
+
+
+def case_rng(seed, i):
+    return random.Random('%s:%d' % (seed, i))

@@ -1,0 +1,1250 @@
+"""Reference model of swindow(1) and swatermark(1).
+
+Written from the contract (/work/shared/SPEC.md sections 1-4, man/swindow.1,
+man/swatermark.1, man/streamutils.7) and the semantics the C code is being
+changed to, never from src/.  Python 3 standard library only.
+
+The model is a set of pure functions:
+
+    run_swindow(argv, lines)    -> Result
+    run_swatermark(argv, lines) -> Result
+
+argv is the tool's argument list (without the program name), lines the
+physical input lines without their '\\n'.  A Result holds the expected
+stdout (a list of lines: str for an exact line, Rec for an output record
+whose fields may compare with a tolerance or against alternatives), side files by the name given on the command line, the stderr
+messages expected at exit, the exit status, the line of a fatal bad record,
+accounting counts, and *tags*: names of features the case touched, so that a
+driver can leave out classes of known defects (see stress.py --avoid).
+
+Where the contract is silent, the choice made is marked CHOICE: in a comment
+(Flink's behaviour was the guide); the list is also in the report.
+
+Structure for later features: time parsing (parse_time), window assignment
+(WindowSpec subclasses), aggregates (parse_aggs, agg_value), output of
+values (canon) and of times (fmt_time) are separate, so --tz / calendar
+units (parse_time, a new WindowSpec, fmt_time), --cumulate (a WindowSpec),
+topN (a branch of agg_value), -k PATH=NAME (parse_keys and the key fields
+of emit) and --data-only (where control records are appended to stdout)
+each touch one place.
+"""
+
+import json
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+INT64_MIN = -(2 ** 63)
+INT64_MAX = 2 ** 63 - 1
+NS = {'ns': 1, 'us': 10 ** 3, 'ms': 10 ** 6, 's': 10 ** 9}
+DUR_UNITS = {'ns': 1, 'us': 10 ** 3, 'ms': 10 ** 6, 's': 10 ** 9,
+             'm': 60 * 10 ** 9, 'h': 3600 * 10 ** 9, 'd': 86400 * 10 ** 9}
+NUM_RE = re.compile(r'-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+class Bad(Exception):
+    """A bad record (SPEC 4)."""
+
+
+class Usage(Exception):
+    """A usage error (exit 2)."""
+
+
+class _Missing:
+    def __repr__(self):
+        return 'MISSING'
+
+
+MISSING = _Missing()
+
+
+# --- JSON values -----------------------------------------------------------
+
+class Num:
+    """A JSON number, kept as its text: its value is exact."""
+    __slots__ = ('text', '_frac')
+
+    def __init__(self, text):
+        self.text = text
+        self._frac = None
+
+    @property
+    def frac(self):
+        if self._frac is None:
+            self._frac = Fraction(self.text)
+        return self._frac
+
+    @property
+    def is_int(self):
+        """An integer token that fits int64 (prints as that integer)."""
+        t = self.text
+        if '.' in t or 'e' in t or 'E' in t:
+            return False
+        return INT64_MIN <= int(t) <= INT64_MAX
+
+    def float(self):
+        return float(self.text)      # correctly rounded from the decimal
+
+    @property
+    def sum_frac(self):
+        """The value a sum counts: exact, except that a number with more
+        than 1100 digits after the point counts as its nearest double
+        (swindow.1, sum).  CHOICE: digits of the value, so trailing zeros
+        in the text do not count."""
+        sign, dig, point = num_digits(self.text)
+        if len(dig) - point > 1100:
+            return Fraction(self.float())
+        return self.frac
+
+    def __repr__(self):
+        return 'Num(%s)' % self.text
+
+
+class Obj:
+    """A JSON object: its members in order, duplicates kept (last wins)."""
+    __slots__ = ('pairs',)
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def get(self, key):
+        v = MISSING
+        for k, x in self.pairs:
+            if k == key:
+                v = x
+        return v
+
+    def first_key(self):
+        return self.pairs[0][0] if self.pairs else None
+
+
+def _reject_constant(name):
+    raise ValueError('not JSON: ' + name)
+
+
+def _check_number(text):
+    # CHOICE: the tools accept exactly what jansson accepts (README, SPEC 1
+    # "any nesting that jansson accepts", tests/scandiff.c).  jansson
+    # rejects integer tokens outside int64 ("too big integer") and reals
+    # that overflow a double; so those lines are invalid JSON, bad records.
+    # A numeric *string* holding such a number is a valid string.
+    if '.' in text or 'e' in text or 'E' in text:
+        if math.isinf(float(text)):
+            raise ValueError('real number overflow')
+    else:
+        if not INT64_MIN <= int(text) <= INT64_MAX:
+            raise ValueError('too big integer')
+    return Num(text)
+
+
+_DECODER = json.JSONDecoder(parse_float=_check_number,
+                            parse_int=_check_number,
+                            parse_constant=_reject_constant,
+                            object_pairs_hook=Obj)
+
+
+def _check_strings(v):
+    if isinstance(v, str):
+        for ch in v:
+            o = ord(ch)
+            # jansson: lone surrogates are invalid, \u0000 needs a flag.
+            if o == 0 or 0xD800 <= o <= 0xDFFF:
+                raise ValueError('bad string')
+    elif isinstance(v, list):
+        for x in v:
+            _check_strings(x)
+    elif isinstance(v, Obj):
+        for k, x in v.pairs:
+            _check_strings(k)
+            _check_strings(x)
+
+
+def parse_json(text):
+    """Parse one line; raises ValueError when jansson would not accept it."""
+    v = _DECODER.decode(text)      # allows JSON white space around
+    _check_strings(v)
+    return v
+
+
+def get_path(v, path):
+    """a.b.c walks nested objects; anything else is MISSING."""
+    for part in path.split('.'):
+        if not isinstance(v, Obj):
+            return MISSING
+        v = v.get(part)
+        if v is MISSING:
+            return MISSING
+    return v
+
+
+# --- canonical spelling of values taken from the input ---------------------
+
+def num_digits(text):
+    """(sign, digits, point): value = sign 0.digits x 10^point, digits
+    without leading or trailing zeros; digits '' for zero."""
+    m = re.fullmatch(r'(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?',
+                     text)
+    sign, ip, fp, ex = m.group(1), m.group(2), m.group(3) or '', m.group(4)
+    digits = ip + fp
+    exp10 = int(ex or 0) - len(fp)
+    digits = digits.lstrip('0')
+    if not digits:
+        return '', '', 0
+    stripped = digits.rstrip('0')
+    exp10 += len(digits) - len(stripped)
+    return sign, stripped, len(stripped) + exp10
+
+
+def canon_num(text):
+    sign, dig, point = num_digits(text)
+    if not dig:
+        return '0'
+    nd = len(dig)
+    if nd <= point <= 21:
+        s = dig + '0' * (point - nd)
+    elif 0 < point < nd:
+        s = dig[:point] + '.' + dig[point:]
+    elif -6 < point <= 0:
+        s = '0.' + '0' * (-point) + dig
+    else:
+        s = dig[0] + ('.' + dig[1:] if nd > 1 else '') + 'e' + str(point - 1)
+    return sign + s
+
+
+_ESC = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n',
+        '\r': '\\r', '\t': '\\t'}
+
+
+def canon_str(s):
+    out = ['"']
+    for ch in s:
+        e = _ESC.get(ch)
+        if e is not None:
+            out.append(e)
+        elif ord(ch) < 0x20:
+            out.append('\\u%04x' % ord(ch))
+        else:
+            out.append(ch)
+    out.append('"')
+    return ''.join(out)
+
+
+def canon(v):
+    """The one canonical spelling of a JSON value (SPEC: keys, first, last,
+    collect; equality for keys and distinct)."""
+    if v is None or v is MISSING:
+        return 'null'
+    if v is True:
+        return 'true'
+    if v is False:
+        return 'false'
+    if isinstance(v, Num):
+        return canon_num(v.text)
+    if isinstance(v, str):
+        return canon_str(v)
+    if isinstance(v, list):
+        return '[' + ','.join(canon(x) for x in v) + ']'
+    if isinstance(v, Obj):
+        last = {}
+        for k, x in v.pairs:
+            last[k] = x
+        keys = sorted(last, key=lambda k: k.encode('utf-8', 'surrogatepass'))
+        return '{' + ','.join(canon_str(k) + ':' + canon(last[k])
+                              for k in keys) + '}'
+    raise TypeError(v)
+
+
+def max_digits(v):
+    """The most significant digits of a number in v (for the tag
+    'longnum')."""
+    if isinstance(v, Num):
+        return len(num_digits(v.text)[1])
+    if isinstance(v, list):
+        return max([max_digits(x) for x in v] or [0])
+    if isinstance(v, Obj):
+        return max([max_digits(x) for _, x in v.pairs] or [0])
+    return 0
+
+
+def naive_compact(v):
+    """The input spelling, compacted (numbers as written, members in input
+    order): what a tool that does not canonicalize would print."""
+    if isinstance(v, Num):
+        return v.text
+    if isinstance(v, list):
+        return '[' + ','.join(naive_compact(x) for x in v) + ']'
+    if isinstance(v, Obj):
+        return '{' + ','.join(canon_str(k) + ':' + naive_compact(x)
+                              for k, x in v.pairs) + '}'
+    return canon(v)
+
+
+# --- computed numbers ------------------------------------------------------
+
+def fmt_double(x):
+    """Shortest round-trip digits (Python's repr), fixed notation when
+    1e-4 <= |x| < 1e15, else d[.ddd]e+XX; -0 prints 0; non-finite null."""
+    if not math.isfinite(x):
+        return 'null'
+    if x == 0:
+        return '0'
+    sign = '-' if x < 0 else ''
+    t = Decimal(repr(abs(x))).as_tuple()
+    digits = ''.join(map(str, t.digits))
+    exp10 = t.exponent
+    stripped = digits.lstrip('0')
+    digits = stripped.rstrip('0')
+    exp10 += len(stripped) - len(digits)
+    nd = len(digits)
+    point = nd + exp10
+    if 1e-4 <= abs(x) < 1e15:
+        if point >= nd:
+            s = digits + '0' * (point - nd)
+        elif point > 0:
+            s = digits[:point] + '.' + digits[point:]
+        else:
+            s = '0.' + '0' * (-point) + digits
+    else:
+        e = point - 1
+        s = (digits[0] + ('.' + digits[1:] if nd > 1 else '') + 'e' +
+             ('+' if e >= 0 else '-') + '%02d' % abs(e))
+    return sign + s
+
+
+def frac_to_float(f):
+    try:
+        return float(f)       # rounds correctly, once
+    except OverflowError:
+        return math.inf if f > 0 else -math.inf
+
+
+def computed(x, tags):
+    """Text of a computed double, with tags for the known defect classes."""
+    if math.isfinite(x) and x != 0:
+        m, _ = math.frexp(x)
+        if abs(m) == 0.5 and len(repr(abs(x)).replace('.', '')
+                                 .split('e')[0].strip('0')) >= 15:
+            tags.add('pow2')
+        if 1e15 <= abs(x) < 1e17 and len(repr(abs(x)).replace('.', '')
+                                        .split('e')[0].strip('0')) >= 16:
+            tags.add('fixed-1e15')
+    return fmt_double(x)
+
+
+# --- time ------------------------------------------------------------------
+
+def _days_from_civil(y, m, d):
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _civil_from_days(z):
+    z += 719468
+    era = (z if z >= 0 else z - 146096) // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return y + (m <= 2), m, d
+
+
+def _mdays(y, m):
+    if m == 2:
+        return 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+RFC_RE = re.compile(
+    r'([0-9]{4})-([0-9]{2})-([0-9]{2})'
+    r'(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?'
+    r'(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?')
+
+
+def parse_rfc3339(s):
+    m = RFC_RE.fullmatch(s)
+    if not m:
+        raise Bad('bad time')
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    hh = int(m.group(4) or 0)
+    mi = int(m.group(5) or 0)
+    ss = int(m.group(6) or 0)
+    fr = m.group(7) or ''
+    if not (1 <= mo <= 12 and 1 <= d <= _mdays(y, mo) and hh < 24 and
+            mi < 60 and ss < 60):
+        raise Bad('bad time')
+    off = 0
+    if m.group(9):
+        oh, om = int(m.group(10)), int(m.group(11) or 0)
+        if oh >= 24 or om >= 60:
+            raise Bad('bad time')
+        off = (oh * 3600 + om * 60) * (1 if m.group(9) == '+' else -1)
+    secs = _days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - off
+    ns = secs * 10 ** 9 + (int(fr.ljust(9, '0')) if fr else 0)
+    return _in_range(ns)
+
+
+def _in_range(ns):
+    # The hostile-input test: -9223372036854775808 ns is bad; the last good
+    # instants are +-(2^63 - 1).
+    if not -INT64_MAX <= ns <= INT64_MAX:
+        raise Bad('time out of range')
+    return ns
+
+
+def round_half_away(f):
+    n = math.floor(abs(f) + Fraction(1, 2))
+    return n if f >= 0 else -n
+
+
+def epoch_to_ns(frac, unit):
+    if unit == 'auto':
+        a = abs(frac)
+        unit = ('s' if a < 10 ** 11 else 'ms' if a < 10 ** 14 else
+                'us' if a < 10 ** 17 else 'ns')
+    return _in_range(round_half_away(frac * NS[unit]))
+
+
+def parse_time(v, unit, tags=None):
+    """Event time of a value (SPEC 2): epoch numbers in unit, RFC 3339
+    strings, numeric strings as numbers."""
+    if isinstance(v, Num):
+        return epoch_to_ns(v.frac, unit)
+    if isinstance(v, str):
+        if NUM_RE.fullmatch(v):
+            if tags is not None and ('e' in v or 'E' in v):
+                tags.add('time-numstr-exp')
+            return epoch_to_ns(Fraction(v), unit)
+        return parse_rfc3339(v)
+    raise Bad('missing time' if v is MISSING or v is None else 'bad time')
+
+
+def fmt_time(ns, time_out):
+    """RFC 3339 UTC with only the fraction digits needed, or an epoch
+    number in time_out written exactly."""
+    if time_out is None:
+        secs, frac = divmod(ns, 10 ** 9)
+        days, sod = divmod(secs, 86400)
+        y, mo, d = _civil_from_days(days)
+        s = '"%04d-%02d-%02dT%02d:%02d:%02d' % (y, mo, d, sod // 3600,
+                                               sod // 60 % 60, sod % 60)
+        if frac:
+            s += '.' + ('%09d' % frac).rstrip('0')
+        return s + 'Z"'
+    u = NS[time_out]
+    q, r = divmod(abs(ns), u)
+    s = str(q)
+    if r:
+        width = len(str(u)) - 1
+        s += '.' + ('%0*d' % (width, r)).rstrip('0')
+    return ('-' + s) if ns < 0 else s
+
+
+DUR_RE = re.compile(r'(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|ms|s|m|h|d))+')
+
+
+def parse_dur(text, allow_neg=False):
+    """Durations: 500ms, 5s, 1h30m, a bare number of seconds, fractions."""
+    neg = False
+    if allow_neg and text.startswith('-'):
+        neg, text = True, text[1:]
+    if re.fullmatch(r'[0-9]+(?:\.[0-9]+)?', text):
+        ns = Fraction(text) * 10 ** 9
+    elif DUR_RE.fullmatch(text):
+        ns = Fraction(0)
+        for num, unit in re.findall(r'([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h|d)',
+                                    text):
+            ns += Fraction(num) * DUR_UNITS[unit]
+    else:
+        raise Usage('bad duration ' + text)
+    if ns.denominator != 1:
+        raise Usage('duration not whole ns: ' + text)
+    return -int(ns) if neg else int(ns)
+
+
+# --- output records --------------------------------------------------------
+
+class Tol:
+    """An expected number compared with a tolerance (var, stddev)."""
+    __slots__ = ('value', 'tol', 'any')
+
+    def __init__(self, value, tol, any_=False):
+        self.value, self.tol, self.any = value, tol, any_
+
+
+class Rec:
+    """An output record: fields (name, text | Tol) in order."""
+    __slots__ = ('fields',)
+
+    def __init__(self, fields):
+        self.fields = fields
+
+    def text(self):
+        parts = []
+        for name, v in self.fields:
+            if isinstance(v, Tol):
+                v = fmt_double(v.value) if v.value is not None else 'null'
+            parts.append(canon_str(name) + ':' + v)
+        return '{' + ','.join(parts) + '}'
+
+    def exact(self):
+        return all(isinstance(v, str) for _, v in self.fields)
+
+
+def out_text(o):
+    return o if isinstance(o, str) else o.text()
+
+
+class Result:
+    def __init__(self, tool):
+        self.tool = tool
+        self.stdout = []          # str (exact line) or Rec
+        self.files = {}           # name -> list of lines (late files)
+        self.dead = {}            # name -> list of (line, raw)
+        self.stderr = []          # messages expected at exit
+        self.exit = 0
+        self.err_line = None      # line of the fatal bad record
+        self.tags = set()
+        self.data_in = 0          # data records read (not blank, not control)
+        self.late = 0
+        self.skipped = 0
+        self.dead_count = 0
+
+
+def _plural(n, word):
+    return '%d %s%s' % (n, word, '' if n == 1 else 's')
+
+
+class BadPolicy:
+    """--skip-bad / --dead-letter FILE / stop (SPEC 4)."""
+
+    def __init__(self, res, skip, dead):
+        self.res, self.skip, self.dead = res, skip, dead
+        if dead:
+            res.dead.setdefault(dead, [])
+
+    def bad(self, lineno, line):
+        """Returns True when processing stops."""
+        if self.dead:
+            self.res.dead[self.dead].append((lineno, line))
+            self.res.dead_count += 1
+            return False
+        if self.skip:
+            self.res.skipped += 1
+            return False
+        self.res.exit = 1
+        self.res.err_line = lineno
+        return True
+
+    def finish(self, tool):
+        # CHOICE: with --dead-letter nothing is reported on stderr (the
+        # records are in the file; nothing is lost silently).
+        if self.skip and not self.dead and self.res.skipped:
+            self.res.stderr.append('%s: %s skipped' %
+                                   (tool, _plural(self.res.skipped,
+                                                  'bad record')))
+
+
+def input_lines(lines):
+    """(lineno, line) for the non-blank lines; a trailing CR is dropped.
+    CHOICE: the line without its CR is also what --late and --dead-letter
+    write as the raw text (the generator writes no CR in such cases)."""
+    for i, raw in enumerate(lines, 1):
+        line = raw[:-1] if raw.endswith('\r') else raw
+        if line.strip(' \t\n\r') == '':
+            continue
+        yield i, line
+
+
+def is_watermark(line):
+    return line.startswith('{"$watermark":')
+
+
+def is_other_control(line):
+    """$checkpoint and $restore: forwarded in place (not generated yet;
+    scheckpoint is a later feature).  CHOICE: swatermark --reorder forwards
+    them at once too, not after the held records."""
+    return line.startswith('{"$checkpoint":') or \
+        line.startswith('{"$restore":')
+
+
+def watermark_time(line, unit):
+    v = parse_json(line)
+    return parse_time(v.get('$watermark'), unit)
+
+
+# --- common options --------------------------------------------------------
+
+class Opts:
+    pass
+
+
+def parse_args(argv, spec):
+    """A tiny getopt_long for the options the generator writes: every
+    option and its value as separate words.  spec: name -> (attr, kind)
+    with kind 'flag', 'one' or 'many'."""
+    o = Opts()
+    for name, (attr, kind) in spec.items():
+        setattr(o, attr, [] if kind == 'many' else (False if kind == 'flag'
+                                                    else None))
+    o.files = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in spec:
+            attr, kind = spec[a]
+            if kind == 'flag':
+                setattr(o, attr, True)
+            else:
+                i += 1
+                if i >= len(argv):
+                    raise Usage('missing value for ' + a)
+                if kind == 'many':
+                    getattr(o, attr).append(argv[i])
+                else:
+                    setattr(o, attr, argv[i])
+        elif a.startswith('-') and a != '-':
+            raise Usage('unknown option ' + a)
+        else:
+            o.files.append(a)
+        i += 1
+    if o.files:
+        raise Usage('the model reads stdin only')
+    return o
+
+
+COMMON = {
+    '-t': ('time', 'one'), '--time': ('time', 'one'),
+    '--time-unit': ('time_unit', 'one'), '--time-out': ('time_out', 'one'),
+    '--skip-bad': ('skip_bad', 'flag'), '--dead-letter': ('dead', 'one'),
+    '-d': ('delay', 'one'), '--max-delay': ('delay', 'one'),
+}
+
+
+# --- swatermark ------------------------------------------------------------
+
+WM_SPEC = dict(COMMON, **{
+    '--granularity': ('gran', 'one'), '--late': ('late', 'one'),
+    '--reorder': ('reorder', 'flag'),
+})
+
+
+def run_swatermark(argv, lines):
+    res = Result('swatermark')
+    o = parse_args(argv, WM_SPEC)
+    if o.delay is None:
+        raise Usage('-d is required')
+    D = parse_dur(o.delay)
+    G = parse_dur(o.gran) if o.gran else 10 ** 9
+    if G <= 0:
+        raise Usage('granularity')
+    unit = o.time_unit or 'auto'
+    tpath = o.time or 'ts'
+    late = o.late or 'pass'
+    if late not in ('pass', 'drop'):
+        res.files.setdefault(late, [])
+    bad = BadPolicy(res, o.skip_bad, o.dead)
+    out = res.stdout
+    last = None           # the last watermark written (ours or upstream)
+    maxt = None
+    buf = []              # --reorder: (time, seq, line)
+
+    def release(below):
+        """--reorder: the held records with time < below, in time order
+        (stable); below None releases all."""
+        nonlocal buf
+        keep, go = [], []
+        for item in buf:
+            (go if below is None or item[0] < below else keep).append(item)
+        go.sort(key=lambda it: (it[0], it[1]))
+        out.extend(it[2] for it in go)
+        buf = keep
+
+    for seq, (lineno, line) in enumerate(input_lines(lines)):
+        if is_other_control(line):
+            out.append(line)
+            continue
+        if is_watermark(line):
+            try:
+                u = watermark_time(line, unit)
+            except (ValueError, Bad):
+                if bad.bad(lineno, line):     # CHOICE, as in swindow
+                    return res
+                continue
+            # Upstream watermarks pass only when they move the watermark
+            # forward, and then become the last one written.
+            # CHOICE: "forward" is against the last watermark written (what
+            # downstream has seen), not against max event time - D.
+            if last is None or u > last:
+                if o.reorder:
+                    release(u)
+                out.append(line)
+                last = u
+            continue
+        res.data_in += 1
+        try:
+            rec = parse_json(line)
+            if not isinstance(rec, Obj):
+                raise Bad('not an object')
+            t = parse_time(get_path(rec, tpath), unit, res.tags)
+        except (ValueError, Bad):
+            if bad.bad(lineno, line):
+                # CHOICE: a fatal bad record stops the tool at once: held
+                # records (--reorder) and the final watermark are not
+                # written (Flink: a failed job emits nothing more).
+                return res
+            continue
+        if last is not None and t < last:
+            # Late (time < last watermark written); not held by --reorder.
+            if late == 'pass':
+                out.append(line)
+            else:
+                res.late += 1
+                if late != 'drop':
+                    res.files[late].append(line)
+            continue
+        if o.reorder:
+            buf.append((t, seq, line))
+        else:
+            out.append(line)
+        maxt = t if maxt is None else max(maxt, t)
+        w = maxt - D
+        # CHOICE: "the first record always writes one" means while nothing
+        # has been written yet; after an upstream watermark the floor rule
+        # applies against it.
+        if last is None or w // G > last // G:
+            if o.reorder:
+                release(w)
+            out.append('{"$watermark":%s}' % fmt_time(w, o.time_out))
+            last = w
+    if o.reorder:
+        release(None)
+    if maxt is not None and (last is None or maxt > last):
+        out.append('{"$watermark":%s}' % fmt_time(maxt, o.time_out))
+    bad.finish('swatermark')
+    if late not in ('pass',) and res.late:
+        res.stderr.append('swatermark: %s dropped' %
+                          _plural(res.late, 'late event'))
+    return res
+
+
+# --- swindow: aggregates ---------------------------------------------------
+
+NUMERIC = ('sum', 'min', 'max', 'avg', 'median', 'pNN', 'stddev', 'var')
+
+
+class Agg:
+    """-a FUNC[:PATH][=NAME]; q is the quantile of median and pNN."""
+
+    def __init__(self, func, path, name, q=None):
+        self.func, self.path, self.name, self.q = func, path, name, q
+
+
+def parse_aggs(items):
+    aggs = []
+    for item in items:
+        for a in item.split(','):
+            if a == '':
+                raise Usage('empty aggregate')
+            name = None
+            if '=' in a:
+                a, name = a.split('=', 1)
+                if not name:
+                    raise Usage('empty name')
+            path = None
+            if ':' in a:
+                a, path = a.split(':', 1)
+                if not path:
+                    raise Usage('empty field')
+            func, q = a, None
+            m = re.fullmatch(r'p([0-9]+(?:\.[0-9]+)?)', a)
+            if m:
+                if float(m.group(1)) > 100:
+                    raise Usage('unknown aggregate')
+                func, q = 'pNN', float(m.group(1)) / 100   # q as a double
+            elif a == 'median':
+                q = 0.5
+            elif a not in ('count', 'sum', 'min', 'max', 'avg', 'first',
+                           'last', 'distinct', 'stddev', 'var', 'collect'):
+                raise Usage('unknown aggregate ' + a)
+            if path is None and func != 'count':
+                raise Usage('needs a field')
+            if name is None:
+                name = 'count' if path is None else (a + '_' + path).replace(
+                    '.', '_')
+            aggs.append(Agg(func, path, name, q))
+    if not aggs:
+        raise Usage('give at least one aggregate')
+    return aggs
+
+
+def numeric_value(v):
+    """A number for sum & co: numbers and numeric strings; null/missing are
+    None; anything else is bad."""
+    if v is MISSING or v is None:
+        return None
+    if isinstance(v, Num):
+        return v
+    if isinstance(v, str) and NUM_RE.fullmatch(v):
+        # CHOICE: a numeric string is the number its text spells, so "12"
+        # is an integer token as 12 is.
+        return Num(v)
+    raise Bad('not a number')
+
+
+def percentile(sorted_vals, q):
+    """numpy's default 'linear' method, with these float operations."""
+    n = len(sorted_vals)
+    idx = q * (n - 1)
+    lo = math.floor(idx)
+    t = idx - lo
+    a = sorted_vals[lo]
+    b = sorted_vals[min(lo + 1, n - 1)]
+    diff = b - a
+    if t >= 0.5:
+        return b - diff * (1 - t)
+    return a + diff * t
+
+
+def safe_fsum(xs):
+    xs = list(xs)
+    try:
+        return math.fsum(xs)
+    except OverflowError:
+        return sum(xs)          # +-inf, as the doubles would give
+
+
+def agg_value(agg, vals, tags):
+    """The output text (or Tol) of one aggregate over its values in
+    arrival order (MISSING for missing)."""
+    f = agg.func
+    if f == 'count':
+        if agg.path is None:
+            return str(len(vals))
+        return str(sum(1 for v in vals if v is not MISSING and v is not None))
+    present = [v for v in vals if v is not MISSING and v is not None]
+    if f in ('first', 'last', 'collect'):
+        for v in present:
+            if canon(v) != naive_compact(v):
+                tags.add('canon-value')
+            if max_digits(v) > 60:
+                tags.add('longnum')
+        if f == 'collect':
+            return '[' + ','.join(canon(v) for v in present) + ']'
+        if not present:
+            return 'null'
+        return canon(present[0] if f == 'first' else present[-1])
+    if f == 'distinct':
+        return str(len({canon(v) for v in present}))
+    nums = [numeric_value(v) for v in present]
+    if f in ('stddev', 'var'):
+        return var_value(f, nums)
+    if not nums:
+        return 'null'
+    if f == 'sum' or f == 'avg':
+        if any(len(num_digits(n.text)[1]) - num_digits(n.text)[2] > 1100
+               for n in nums):
+            tags.add('sum-1100')
+        exact = sum((n.sum_frac for n in nums), Fraction(0))
+        # CHOICE: "integer sums stay integers" reads by value: a sum of
+        # whole numbers (2, 1.0, 1e2, "12") that fits int64 is written as
+        # an integer, as numbers are equal by value everywhere else (keys,
+        # distinct, the canonical spelling of 1.0 is 1); only min and max
+        # keep the integer *token* ("as it was given").  Where the token
+        # reading (1.0 makes a double) would print otherwise, the case is
+        # tagged 'sum-int-reading'.
+        allint = all(n.sum_frac.denominator == 1 for n in nums)
+        alltok = all(n.is_int for n in nums)
+        # binary sums in a few orders, for the tag 'decimal-sum'
+        naives = set()
+        for seq in (nums, nums[::-1], sorted(nums, key=lambda n: n.sum_frac)):
+            acc = 0.0
+            for n in seq:
+                acc += n.float()
+            naives.add(acc)
+        naives.add(safe_fsum(n.float() for n in nums))
+        if f == 'sum':
+            if allint and not alltok and INT64_MIN <= exact <= INT64_MAX \
+                    and str(int(exact)) != fmt_double(frac_to_float(exact)):
+                tags.add('sum-int-reading')
+            if allint:
+                if INT64_MIN <= exact <= INT64_MAX:
+                    return str(int(exact))
+                # CHOICE: a sum of integers that ends outside int64 is a
+                # double (its exact value rounded once); an intermediate
+                # overflow that comes back does not count, so no sum
+                # depends on the order of the records.
+            x = frac_to_float(exact)
+            if not allint and (naives != {x} or len(nums) > 1):
+                tags.add('decimal-sum')
+            # SPEC lets a sum of more than 38 digits be math.fsum's
+            # instead; swindow.1 promises the exact sum: held to that
+            return computed(x, tags)
+        x = frac_to_float(exact / len(nums))
+        if {a / len(nums) for a in naives} != {x} or (
+                len(nums) > 1 and not all(n.is_int for n in nums)):
+            tags.add('decimal-sum')
+        return computed(x, tags)
+    if f in ('min', 'max'):
+        best = nums[0]
+        for n in nums[1:]:
+            if (n.frac < best.frac) if f == 'min' else (n.frac > best.frac):
+                best = n                      # ties keep the first
+        if best.is_int:
+            return str(int(best.text))
+        return computed(best.float(), tags)
+    if f in ('median', 'pNN'):
+        vs = sorted(n.float() for n in nums)
+        return computed(percentile(vs, agg.q), tags)
+    raise AssertionError(f)
+
+
+def var_value(f, nums):
+    """Sample variance of the doubles, exactly, then rounded; compared with
+    a tolerance (the tool keeps double-double sums)."""
+    if len(nums) < 2:
+        return 'null'
+    xs = [n.float() for n in nums]
+    if any(not math.isfinite(x) or abs(x) > 1e150 for x in xs):
+        # Squares overflow doubles: the tool may print null; not judged.
+        return Tol(None, 0, any_=True)
+    fx = [Fraction(x) for x in xs]
+    n = len(fx)
+    mean = sum(fx) / n
+    var = sum((x - mean) ** 2 for x in fx) / (n - 1)
+    scale = float(sum(x * x for x in fx) / (n - 1))
+    v = float(var)
+    if f == 'var':
+        return Tol(v, 1e-12 * abs(v) + 1e-26 * scale)
+    sd = math.sqrt(v)
+    return Tol(sd, 1e-12 * sd + math.sqrt(1e-26 * scale))
+
+
+# --- swindow: windows ------------------------------------------------------
+
+class Win:
+    __slots__ = ('key', 'keyvals', 'start', 'end', 'recs', 'rev', 'dirty',
+                 'index')
+
+    def __init__(self, key, keyvals, start, end, index=None):
+        self.key, self.keyvals = key, keyvals
+        self.start, self.end, self.index = start, end, index
+        self.recs = []            # (seq, values) in arrival order
+        self.rev = 0              # times fired
+        self.dirty = False        # changed since last written
+
+
+class WindowSpec:
+    """How records map to windows.  Subclasses: Fixed (tumble, hop),
+    Session, Count.  (--cumulate and calendar units would be more.)"""
+    timed = True
+
+
+class Fixed(WindowSpec):
+    def __init__(self, size, step, off):
+        self.size, self.step, self.off = size, step, off
+
+    def starts(self, t):
+        kmax = (t - self.off) // self.step
+        kmin = (t - self.size - self.off) // self.step + 1
+        return [k * self.step + self.off for k in range(kmin, kmax + 1)]
+
+
+class Session(WindowSpec):
+    def __init__(self, gap):
+        self.gap = gap
+
+
+class Count(WindowSpec):
+    timed = False
+
+    def __init__(self, n):
+        self.n = n
+
+
+SW_SPEC = dict(COMMON, **{
+    '-k': ('keys', 'many'), '--key': ('keys', 'many'),
+    '--tumble': ('tumble', 'one'), '--hop': ('hop', 'one'),
+    '--every': ('every', 'one'), '--offset': ('offset', 'one'),
+    '--session': ('session', 'one'), '--count': ('count', 'one'),
+    '-a': ('aggs', 'many'), '--aggregate': ('aggs', 'many'),
+    '-L': ('lateness', 'one'), '--allowed-lateness': ('lateness', 'one'),
+    '--late': ('late', 'one'),
+})
+
+
+def parse_keys(items):
+    keys = []
+    for item in items:
+        keys.extend(item.split(','))
+    return keys
+
+
+def run_swindow(argv, lines):
+    res = Result('swindow')
+    o = parse_args(argv, SW_SPEC)
+    kinds = [x for x in (o.tumble, o.hop, o.session, o.count) if x is not None]
+    if len(kinds) != 1:
+        raise Usage('give exactly one window')
+    off = parse_dur(o.offset, allow_neg=True) if o.offset else 0
+    if o.tumble is not None:
+        size = parse_dur(o.tumble)
+        spec = Fixed(size, size, off)
+    elif o.hop is not None:
+        spec = Fixed(parse_dur(o.hop), parse_dur(o.every), off)
+    elif o.session is not None:
+        spec = Session(parse_dur(o.session))
+    else:
+        spec = Count(int(o.count))
+    aggs = parse_aggs(o.aggs)
+    keys = parse_keys(o.keys)
+    unit = o.time_unit or 'auto'
+    tpath = o.time or 'ts'
+    D = parse_dur(o.delay) if o.delay is not None else None
+    L = parse_dur(o.lateness) if o.lateness is not None else 0
+    # CHOICE: -L 0 given still adds "revision" (with -L every output
+    # record carries it).
+    with_rev = o.lateness is not None
+    if isinstance(spec, Session) and with_rev:
+        res.tags.add('session-L')
+    if o.late:
+        res.files.setdefault(o.late, [])
+    bad = BadPolicy(res, o.skip_bad, o.dead)
+    out = res.stdout
+    paths = []
+    for a in aggs:
+        if a.path is not None and a.path not in paths:
+            paths.append(a.path)
+
+    W = None                  # the watermark; None before any
+    maxt = None
+    fixed = {}                # (keytext, start) -> Win
+    sessions = {}             # keytext -> [Win]
+    counts = {}               # keytext -> Win
+    nextindex = {}            # keytext -> next window_index
+
+    def emit(win):
+        fields = []
+        if spec.timed:
+            fields.append(('window_start', fmt_time(win.start, o.time_out)))
+            fields.append(('window_end', fmt_time(win.end, o.time_out)))
+        else:
+            fields.append(('window_index', str(win.index)))
+        for k, v in zip(keys, win.keyvals):
+            fields.append((k, canon(v)))
+        recs = sorted(win.recs, key=lambda r: r[0])
+        for a in aggs:
+            vals = [r[1].get(a.path, MISSING) for r in recs] \
+                if a.path is not None else [None] * len(recs)
+            if a.func in ('first', 'last', 'collect') and any(
+                    r[1][None] and not isinstance(r[1].get(a.path), Num)
+                    and r[1].get(a.path) not in (None, MISSING)
+                    for r in recs):
+                res.tags.add('canon-value')
+            fields.append((a.name, agg_value(a, vals, res.tags)))
+        win.rev += 1
+        if with_rev:
+            fields.append(('revision', str(win.rev)))
+        win.dirty = False
+        out.append(Rec(fields))
+
+    def all_windows():
+        yield from fixed.values()
+        for lst in sessions.values():
+            yield from lst
+
+    def order(win):
+        return (win.end, win.start, win.key.encode('utf-8', 'surrogatepass'))
+
+    def fire(ready):
+        for win in sorted(ready, key=order):
+            emit(win)
+
+    def fire_passed():
+        if W is None:
+            return
+        fire([w for w in all_windows() if w.dirty and w.end <= W])
+
+    def purge():
+        if W is None:
+            return
+        for k in [k for k, w in fixed.items() if W >= w.end + L]:
+            del fixed[k]
+        for key in list(sessions):
+            sessions[key] = [w for w in sessions[key] if W < w.end + L]
+
+    for seq, (lineno, line) in enumerate(input_lines(lines)):
+        if is_other_control(line):
+            out.append(line)
+            continue
+        if is_watermark(line):
+            if D is not None:
+                # -d and a $watermark in the input: an error, exit 1.
+                # CHOICE: even with --skip-bad or --dead-letter (it is a
+                # misuse, not a bad record); what was written stays.
+                res.exit = 1
+                res.err_line = lineno
+                return res
+            if spec.timed:
+                try:
+                    w = watermark_time(line, unit)
+                except (ValueError, Bad):
+                    # CHOICE: a $watermark record without a good time is a
+                    # bad record (the generator does not write one).
+                    if bad.bad(lineno, line):
+                        return res
+                    continue
+                if W is None or w > W:          # never goes back
+                    W = w
+                    fire_passed()
+                    purge()
+            out.append(line)
+            continue
+        res.data_in += 1
+        try:
+            rec = parse_json(line)
+            if not isinstance(rec, Obj):
+                raise Bad('not an object')
+            t = parse_time(get_path(rec, tpath), unit, res.tags) \
+                if spec.timed else None
+            values = {}
+            # for the tag 'canon-value': escapes in the line that the
+            # canonical spelling writes otherwise
+            values[None] = bool(re.search(r'\\(u(?!00[01][0-9a-f])|/)',
+                                          line))
+            for p in paths:
+                values[p] = get_path(rec, p)
+            for a in aggs:
+                if a.func in NUMERIC:
+                    numeric_value(values[a.path])
+            if isinstance(spec, Fixed) and not any(
+                    -INT64_MAX <= s and s + spec.size <= INT64_MAX
+                    for s in spec.starts(t)) and spec.starts(t):
+                raise Bad('no window inside the int64 range')
+            if isinstance(spec, Session) and t + spec.gap > INT64_MAX:
+                raise Bad('no window inside the int64 range')
+        except (ValueError, Bad):
+            # CHOICE: a record is checked in full (JSON, time, values) before
+            # it is windowed, so a bad record that is also late counts as
+            # bad, not late.
+            if bad.bad(lineno, line):
+                return res
+            continue
+        keyvals = [get_path(rec, k) for k in keys]
+        keyvals = [None if v is MISSING else v for v in keyvals]
+        for v in keyvals:
+            if canon(v) != naive_compact(v):
+                res.tags.add('canon-key')
+        if len(keys) == 1:
+            key = canon(keyvals[0])
+        elif keys:
+            key = '[' + ','.join(canon(v) for v in keyvals) + ']'
+        else:
+            key = ''
+        item = (seq, values)
+
+        if isinstance(spec, Count):
+            win = counts.get(key)
+            if win is None:
+                win = counts[key] = Win(key, keyvals, None, None,
+                                        nextindex.get(key, 0))
+            win.recs.append(item)
+            if len(win.recs) == spec.n:
+                emit(win)
+                del counts[key]
+                nextindex[key] = win.index + 1
+            continue
+
+        if isinstance(spec, Fixed):
+            # windows outside the int64 nanosecond range are left out; a
+            # record with none inside is bad (checked above)
+            starts = [s for s in spec.starts(t)
+                      if -INT64_MAX <= s and s + spec.size <= INT64_MAX]
+            # A record in a gap between hop windows belongs to no window
+            # and is not late.
+            kept = [s for s in starts
+                    if W is None or W < s + spec.size + L]
+            if starts and not kept:
+                late_record(res, o, line)
+            for s in kept:
+                win = fixed.get((key, s))
+                if win is None:
+                    win = fixed[(key, s)] = Win(key, keyvals, s,
+                                                s + spec.size)
+                win.recs.append(item)
+                win.dirty = True
+        else:
+            gap = spec.gap
+            lst = sessions.setdefault(key, [])
+            start, end = t, t + gap
+            touch = [w for w in lst if w.start <= end and start <= w.end]
+            if not touch and W is not None and W >= end + L:
+                late_record(res, o, line)
+            else:
+                merged = Win(key, keyvals, min([start] + [w.start
+                                                          for w in touch]),
+                             max([end] + [w.end for w in touch]))
+                # its revision continues from the highest among the merged
+                merged.rev = max([0] + [w.rev for w in touch])
+                if merged.rev:
+                    res.tags.add('session-refire')
+                for w in touch:
+                    merged.recs.extend(w.recs)
+                    lst.remove(w)
+                merged.recs.append(item)
+                merged.dirty = True
+                lst.append(merged)
+        # A kept window the watermark already passed fires again at once.
+        # CHOICE: when one record refires several (hop windows), they come
+        # out in the order of one firing: end, start, key.
+        fire_passed()
+        if D is not None:
+            # CHOICE: every good record counts for "max event time seen",
+            # also one in a gap between hop windows or a late one (a late
+            # one cannot raise it anyway).
+            maxt = t if maxt is None else max(maxt, t)
+            w = maxt - D
+            if W is None or w > W:
+                W = w
+                fire_passed()
+                purge()
+
+    # End of input: every window with unwritten results fires.
+    if isinstance(spec, Count):
+        pend = sorted(counts.values(),
+                      key=lambda w: w.key.encode('utf-8', 'surrogatepass'))
+        byidx = sorted(counts.values(),
+                       key=lambda w: (w.index,
+                                      w.key.encode('utf-8', 'surrogatepass')))
+        if [w.key for w in pend] != [w.key for w in byidx]:
+            res.tags.add('count-end-order')
+        for w in pend:
+            emit(w)
+    else:
+        fire([w for w in all_windows() if w.dirty])
+    bad.finish('swindow')
+    if res.late:
+        res.stderr.append('swindow: %s dropped' %
+                          _plural(res.late, 'late event'))
+    return res
+
+
+def late_record(res, o, line):
+    res.late += 1
+    if o.late:
+        res.files[o.late].append(line)
+
+
+def run(tool, argv, lines):
+    if tool == 'swindow':
+        return run_swindow(argv, lines)
+    if tool == 'swatermark':
+        return run_swatermark(argv, lines)
+    raise ValueError(tool)
