@@ -289,22 +289,34 @@ add_big(struct dsum *d, struct dsum_big *t, int64_t scale)
 	big_add(d->big, t);
 }
 
+/* dsum_add's way for the sums and terms that do not fit 128 bits, kept
+ * apart so that the common way stays small. */
+static __attribute__((noinline)) void
+add_wide(struct dsum *d, const struct num_dec *x, const char *s, size_t n)
+{
+	struct dsum_big t = { 0 };
+	int64_t scale;
+
+	promote(d);
+	term_big(x, s, n, &t, &scale);
+	add_big(d, &t, scale);
+	free(t.limb);
+}
+
 void
-dsum_add(struct dsum *d, const struct num_dec *x, const char *s, size_t n)
+dsum_add_any(struct dsum *d, const struct num_dec *x, const char *s,
+    size_t n)
 {
 	int64_t sx = x->exp < 0 ? -x->exp : 0, scale = d->scale;
 	__int128 m = d->m, v = (__int128)x->mant;
-	struct dsum_big t = { 0 };
 
 	if (!x->wide && x->mant == 0)
 		return;
 	/* the common case: the scaled sum, and the term, fit 128 bits */
-	if (d->big == NULL && !x->wide && sx <= 38) {
-		if (sx > scale) {
-			if (!mul_pow10(&m, sx - scale))
-				goto big;
+	if (d->big == NULL && !x->wide && sx <= 38 &&
+	    (sx <= scale || mul_pow10(&m, sx - scale))) {
+		if (sx > scale)
 			scale = sx;
-		}
 		if (mul_pow10(&v, x->exp + scale) &&
 		    !__builtin_add_overflow(m, x->neg ? -v : v, &m)) {
 			d->m = m;
@@ -312,11 +324,7 @@ dsum_add(struct dsum *d, const struct num_dec *x, const char *s, size_t n)
 			return;
 		}
 	}
-big:
-	promote(d);
-	term_big(x, s, n, &t, &sx);
-	add_big(d, &t, sx);
-	free(t.limb);
+	add_wide(d, x, s, n);
 }
 
 void

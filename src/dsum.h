@@ -33,10 +33,24 @@ struct dsum {
 
 /*
  * Adds the number x read from its text s[0..n) (the text is read again
- * only when x is wide or very small).
+ * only when x is wide or very small).  Inline for the commonest term,
+ * one with as many digits after the point as the sum (whole numbers to
+ * a whole sum); dsum_add_any takes any.
  */
-void dsum_add(struct dsum *d, const struct num_dec *x, const char *s,
+void dsum_add_any(struct dsum *d, const struct num_dec *x, const char *s,
     size_t n);
+
+static inline void
+dsum_add(struct dsum *d, const struct num_dec *x, const char *s, size_t n)
+{
+	__int128 v = (__int128)x->mant, m;
+
+	if (x->exp == -(int64_t)d->scale && d->big == NULL && !x->wide &&
+	    !__builtin_add_overflow(d->m, x->neg ? -v : v, &m))
+		d->m = m;
+	else
+		dsum_add_any(d, x, s, n);
+}
 
 /* dst += src; src is left empty. */
 void dsum_merge(struct dsum *dst, struct dsum *src);

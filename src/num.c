@@ -92,9 +92,29 @@ num_decimal(const char *s, size_t n, struct num_dec *x)
 	x->inttoken = 1;
 	if (i < n && s[i] == '-')
 		x->neg = 1, i++;
-	/* value = digits * 10^-frac; zeros after the last non-zero digit
-	 * wait in zeros, so that mant ends without them */
-	for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+	/* most numbers: a few digits, perhaps a point and a few more */
+	for (; i < n && isdig(s[i]) && nd < 19; i++, nd++)
+		x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
+	if (i < n && s[i] == '.') {
+		x->inttoken = 0;
+		for (i++; i < n && isdig(s[i]) && nd < 19; i++, nd++, frac++)
+			x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == n) {
+		for (; frac > 0 && x->mant % 10 == 0 && x->mant; frac--)
+			x->mant /= 10;
+		x->exp = -frac;
+		if (x->mant == 0)
+			x->neg = 0, x->exp = 0;
+		return;
+	}
+	/* the rest, digit by digit: value = digits * 10^-frac; zeros after
+	 * the last non-zero digit wait in zeros, so that mant ends without
+	 * them */
+	x->mant = 0;
+	x->inttoken = 1;
+	nd = frac = 0;
+	for (i = x->neg; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
 		if (s[i] == '.') {
 			point = 1;
 			x->inttoken = 0;
