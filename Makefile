@@ -7,12 +7,12 @@ CC ?= cc
 CFLAGS ?= -O2 -g -flto=auto
 LDFLAGS ?= -flto=auto
 WARN = -std=c11 -Wall -Wextra -Werror
-LDLIBS = -lm
+LDLIBS = -lz -lm
 BUILD ?= build
 BINDIR ?= bin
 
 TOOLS = swindow swatermark
-CORE = util num dsum tm map heap rec ctl scan
+CORE = util num dsum tm map heap rec ctl scan snap op
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
 

@@ -8,6 +8,7 @@
 #include "map.h"
 #include "num.h"
 #include "rec.h"
+#include "snap.h"
 
 static const struct {
 	const char *name;
@@ -611,4 +612,260 @@ agg_merge(const struct agg_spec *a, union agg_state *dst,
 	}
 	}
 	agg_free(a, src);
+}
+
+void
+agg_spec_save(const struct agg_spec *a, struct buf *out)
+{
+	size_t i;
+
+	buf_addc(out, '[');
+	for (i = 0; i < LEN(funcs) && funcs[i].func != a->func; i++)
+		;
+	buf_jstr(out, i < LEN(funcs) ? funcs[i].name : "pNN",
+	    i < LEN(funcs) ? strlen(funcs[i].name) : 3);
+	buf_addc(out, ',');
+	if (a->path)
+		buf_jstr(out, a->path, strlen(a->path));
+	else
+		buf_adds(out, "null");
+	buf_addc(out, ',');
+	buf_jstr(out, a->name, strlen(a->name));
+	if (a->func == AG_PCT || a->func == AG_MEDIAN) {
+		buf_addc(out, ',');
+		snap_put_double(out, a->q);
+	}
+	buf_addc(out, ']');
+}
+
+static void
+save_int(struct buf *out, int64_t v)
+{
+	char tmp[NUM_MAXLEN];
+
+	buf_add(out, tmp, num_fmt_int(v, tmp));
+}
+
+/*
+ * count: N.  sum, avg: [N,"DIGITS",SCALE].  min, max: null, or [1,INT]
+ * or [0,DOUBLE].  first, last: null or [SEQ,VALUE].  distinct: [VALUE,
+ * ...].  median, pNN: [DOUBLE, ...].  var, stddev: [N,S1,s1,S2,s2] (the
+ * double-doubles).  collect: [[SEQ, ...],[VALUE, ...]].
+ */
+void
+agg_save(const struct agg_spec *a, const union agg_state *st,
+    struct buf *out)
+{
+	size_t i, from;
+
+	switch (a->func) {
+	case AG_COUNT:
+		save_int(out, st->count);
+		return;
+	case AG_SUM:
+	case AG_AVG:
+		buf_addc(out, '[');
+		save_int(out, st->sum.n);
+		buf_addc(out, ',');
+		dsum_save(&st->sum.s, out);
+		buf_addc(out, ']');
+		return;
+	case AG_MIN:
+	case AG_MAX:
+		if (!st->mm.has) {
+			buf_adds(out, "null");
+		} else if (st->mm.v.isint) {
+			buf_adds(out, "[1,");
+			save_int(out, st->mm.v.i);
+			buf_addc(out, ']');
+		} else {
+			buf_adds(out, "[0,");
+			snap_put_double(out, st->mm.v.d);
+			buf_addc(out, ']');
+		}
+		return;
+	case AG_FIRST:
+	case AG_LAST:
+		if (st->text.p == NULL) {
+			buf_adds(out, "null");
+			return;
+		}
+		buf_addc(out, '[');
+		save_int(out, st->text.seq);
+		buf_addc(out, ',');
+		buf_add(out, st->text.p, st->text.len);
+		buf_addc(out, ']');
+		return;
+	case AG_DISTINCT:
+		buf_addc(out, '[');
+		for (i = 0, from = out->len; st->set && i < st->set->cap; i++) {
+			const struct map_slot *s = &st->set->slots[i];
+
+			if (s->hash == 0)
+				continue;
+			if (out->len > from)
+				buf_addc(out, ',');
+			buf_add(out, s->key, s->klen);
+		}
+		buf_addc(out, ']');
+		return;
+	case AG_MEDIAN:
+	case AG_PCT:
+		buf_addc(out, '[');
+		for (i = 0; i < st->vals.n; i++) {
+			if (i)
+				buf_addc(out, ',');
+			snap_put_double(out, st->vals.v[i]);
+		}
+		buf_addc(out, ']');
+		return;
+	case AG_STDDEV:
+	case AG_VAR:
+		buf_addc(out, '[');
+		save_int(out, st->var.n);
+		for (i = 0; i < 4; i++) {
+			buf_addc(out, ',');
+			snap_put_double(out, i < 2 ? st->var.s1[i] :
+			    st->var.s2[i - 2]);
+		}
+		buf_addc(out, ']');
+		return;
+	case AG_COLLECT:
+		buf_adds(out, "[[");
+		for (i = 0; st->list && i < st->list->n; i++) {
+			if (i)
+				buf_addc(out, ',');
+			save_int(out, st->list->seq[i]);
+		}
+		buf_adds(out, "],[");
+		for (i = 0; st->list && i < st->list->n; i++) {
+			from = i ? st->list->end[i - 1] : 0;
+			if (i)
+				buf_addc(out, ',');
+			buf_add(out, st->list->text.p + from,
+			    st->list->end[i] - from);
+		}
+		buf_adds(out, "]]");
+		return;
+	}
+}
+
+static int
+load_int(const struct jval *v, int64_t *x)
+{
+	return v->type == J_NUMBER && (v->flags & JV_INT) &&
+	    num_parse_int(v->p, v->len, x) == 0 ? 0 : -1;
+}
+
+static int
+load_double(const struct jval *v, double *x)
+{
+	if (v->type != J_NUMBER && v->type != J_STRING)
+		return -1;
+	*x = snap_double(v->p, v->len);
+	return 0;
+}
+
+/* The elements of the array v into e[0..n); -1 unless there are n. */
+static int
+elements(const struct jval *v, struct jval *e, size_t n)
+{
+	size_t pos = 0, i = 0;
+	struct jval x;
+
+	if (v->type != J_ARRAY)
+		return -1;
+	while (jv_element(v, &pos, &x)) {
+		if (i == n)
+			return -1;
+		e[i++] = x;
+	}
+	return i == n ? 0 : -1;
+}
+
+int
+agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
+{
+	struct jval e[5], x, y;
+	size_t pos = 0, pos2 = 0, i;
+	int64_t n;
+	double d;
+
+	switch (a->func) {
+	case AG_COUNT:
+		return load_int(v, &st->count);
+	case AG_SUM:
+	case AG_AVG:
+		if (elements(v, e, 3) != 0 || load_int(&e[0], &st->sum.n) != 0 ||
+		    e[1].type != J_STRING || load_int(&e[2], &n) != 0)
+			return -1;
+		return dsum_load(&st->sum.s, e[1].p + 1, e[1].len - 2, n);
+	case AG_MIN:
+	case AG_MAX:
+		if (v->type == J_NULL)
+			return 0;
+		if (elements(v, e, 2) != 0 || load_int(&e[0], &n) != 0)
+			return -1;
+		st->mm.has = 1;
+		if ((st->mm.v.isint = n == 1)) {
+			if (load_int(&e[1], &st->mm.v.i) != 0)
+				return -1;
+			st->mm.v.d = (double)st->mm.v.i;
+			return 0;
+		}
+		return load_double(&e[1], &st->mm.v.d);
+	case AG_FIRST:
+	case AG_LAST:
+		if (v->type == J_NULL)
+			return 0;
+		if (elements(v, e, 2) != 0 || load_int(&e[0], &n) != 0)
+			return -1;
+		text_set(st, e[1].p, e[1].len, n);
+		return 0;
+	case AG_DISTINCT:
+		if (v->type != J_ARRAY)
+			return -1;
+		while (jv_element(v, &pos, &x)) {
+			if (st->set == NULL)
+				st->set = xcalloc(1, sizeof(*st->set));
+			map_get(st->set, x.p, x.len, 1, NULL);
+		}
+		return 0;
+	case AG_MEDIAN:
+	case AG_PCT:
+		if (v->type != J_ARRAY)
+			return -1;
+		while (jv_element(v, &pos, &x)) {
+			struct agg_in in = { 0 };
+
+			if (load_double(&x, &d) != 0)
+				return -1;
+			in.present = 1;
+			in.num.d = d;
+			agg_add(a, st, &in, "", 0);
+		}
+		return 0;
+	case AG_STDDEV:
+	case AG_VAR:
+		if (elements(v, e, 5) != 0 || load_int(&e[0], &st->var.n) != 0)
+			return -1;
+		for (i = 0; i < 4; i++)
+			if (load_double(&e[i + 1], i < 2 ? &st->var.s1[i] :
+			    &st->var.s2[i - 2]) != 0)
+				return -1;
+		return 0;
+	case AG_COLLECT:
+		if (elements(v, e, 2) != 0 || e[0].type != J_ARRAY ||
+		    e[1].type != J_ARRAY)
+			return -1;
+		st->list = xcalloc(1, sizeof(*st->list));
+		while (jv_element(&e[0], &pos, &x)) {
+			if (!jv_element(&e[1], &pos2, &y) ||
+			    load_int(&x, &n) != 0)
+				return -1;
+			list_add(st->list, y.p, y.len, n);
+		}
+		return jv_element(&e[1], &pos2, &y) ? -1 : 0;
+	}
+	return -1;
 }

@@ -109,4 +109,19 @@ void agg_free(const struct agg_spec *a, union agg_state *st);
 void agg_merge(const struct agg_spec *a, union agg_state *dst,
     union agg_state *src);
 
+/* Appends the aggregate's spec as JSON, for the options a restore must
+ * match: ["FUNC","PATH","NAME"], with the quantile for pNN. */
+void agg_spec_save(const struct agg_spec *a, struct buf *out);
+
+/*
+ * For snapshots: appends the state as JSON that agg_load reads back into
+ * a zeroed state exactly (every double to the bit, sums exact, values in
+ * their canonical text).  agg_load returns 0, or -1 when v is not what
+ * agg_save writes.
+ */
+void agg_save(const struct agg_spec *a, const union agg_state *st,
+    struct buf *out);
+int agg_load(const struct agg_spec *a, union agg_state *st,
+    const struct jval *v);
+
 #endif

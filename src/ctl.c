@@ -1,6 +1,8 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "num.h"
 #include "scan.h"
 #include "util.h"
 
@@ -28,14 +30,15 @@ ctl_kind(const char *line, size_t len)
 	return CTL_NONE;
 }
 
-/* The path of a watermark's instant, compiled at first use. */
-static struct scan_paths *wmpath;
+/* The paths these records are read by, compiled at first use. */
+static struct scan_paths *wmpath, *barpaths;
 
 void
 ctl_free(void)
 {
 	scan_free(wmpath);
-	wmpath = NULL;
+	scan_free(barpaths);
+	wmpath = barpaths = NULL;
 }
 
 int
@@ -58,6 +61,88 @@ ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
+    const char **why)
+{
+	static const char *const paths[] = { "$checkpoint", "$restore",
+	    "dir", "final", "ops" };
+	struct scan_error e;
+	struct jval v[LEN(paths)], el;
+	const struct jval *num;
+	size_t pos = 0;
+
+	memset(b, 0, sizeof(*b));
+	if (barpaths == NULL && (barpaths = scan_compile(paths,
+	    LEN(paths))) == NULL)
+		die(1, "out of memory");
+	*why = "invalid $checkpoint or $restore record";
+	if (scan_object(barpaths, line, len, v, &e) != 0)
+		return -1;
+	num = v[0].type != J_NONE ? &v[0] : &v[1];
+	if (num->type != J_NUMBER || !(num->flags & JV_INT) ||
+	    num_parse_int(num->p, num->len, &b->n) != 0 || b->n < 0) {
+		*why = "a checkpoint number must be a whole number >= 0";
+		return -1;
+	}
+	if (v[2].type != J_STRING || v[2].len < 3 || v[2].p[1] != '/') {
+		*why = "a checkpoint record needs \"dir\", an absolute path";
+		return -1;
+	}
+	b->dir = xmalloc(v[2].len);
+	b->dir[jv_unescape(&v[2], b->dir)] = '\0';
+	b->final = v[3].type == J_TRUE;
+	if (v[4].type == J_ARRAY) {
+		b->opsoff = (size_t)(v[4].p - line);
+		b->opslen = v[4].len;
+		while (jv_element(&v[4], &pos, &el))
+			b->nops++;
+	} else if (v[4].type != J_NONE) {
+		free(b->dir);
+		b->dir = NULL;
+		*why = "\"ops\" must be an array";
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_barrier_pass(const char *line, size_t len, const struct ctl_barrier *b,
+    const char *id, struct buf *out)
+{
+	size_t end;
+
+	if (b->opslen == 0) {
+		/* before the closing brace */
+		for (end = len; end > 0 && line[end - 1] != '}'; end--)
+			;
+		buf_add(out, line, end - 1);
+		buf_adds(out, ",\"ops\":[");
+		buf_jstr(out, id, strlen(id));
+		buf_addc(out, ']');
+		buf_add(out, line + end - 1, len - end + 1);
+	} else {
+		end = b->opsoff + b->opslen - 1;	/* the ']' */
+		while (end > b->opsoff && (line[end - 1] == ' ' ||
+		    line[end - 1] == '\t'))
+			end--;
+		buf_add(out, line, end);
+		if (b->nops)
+			buf_addc(out, ',');
+		buf_jstr(out, id, strlen(id));
+		buf_add(out, line + b->opsoff + b->opslen - 1,
+		    len - (b->opsoff + b->opslen - 1));
+	}
+	buf_addc(out, '\n');
+}
+
+void
+ctl_barrier_free(struct ctl_barrier *b)
+{
+	free(b->dir);
+	b->dir = NULL;
 }
 
 size_t

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "tm.h"
+#include "util.h"
 
 enum ctl_kind { CTL_NONE, CTL_WATERMARK, CTL_CHECKPOINT, CTL_RESTORE };
 
@@ -22,7 +23,34 @@ enum ctl_kind ctl_kind(const char *line, size_t len);
 int ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
     const char **why);
 
-/* Frees what ctl_watermark keeps between calls; for a clean exit. */
+/*
+ * A $checkpoint barrier or a $restore: its number, its state directory,
+ * "final":true (the source's last barrier), and the operators it passed
+ * (its "ops" list), whose count gives the next one its place.
+ */
+struct ctl_barrier {
+	int64_t n;
+	char *dir;		/* decoded; ctl_barrier_free frees it */
+	int final;
+	size_t nops;
+	size_t opsoff, opslen;	/* where "ops" is in the line; opslen is 0
+				 * when it is not there */
+};
+
+/* Reads one; 0, or -1 with *why set. */
+int ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
+    const char **why);
+
+/*
+ * Appends the record line[0..len) that b was read from, with id added to
+ * its ops and all else as it was, and a newline: the record to forward.
+ */
+void ctl_barrier_pass(const char *line, size_t len,
+    const struct ctl_barrier *b, const char *id, struct buf *out);
+
+void ctl_barrier_free(struct ctl_barrier *b);
+
+/* Frees what ctl_watermark and ctl_barrier keep between calls. */
 void ctl_free(void);
 
 /* Writes {"$watermark":...} and a newline into dst (2 * TM_MAXLEN). */

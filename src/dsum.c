@@ -446,6 +446,48 @@ dsum_div(const struct dsum *d, int64_t n)
 }
 
 void
+dsum_save(const struct dsum *d, struct buf *out)
+{
+	struct dsum_big b = { 0 };
+	__int128 m = d->m;
+
+	if (d->big == NULL) {
+		big_set_u128(&b, m < 0 ? -(unsigned __int128)m :
+		    (unsigned __int128)m, m < 0);
+	} else {
+		big_reserve(&b, d->big->n + 1);
+		if (d->big->n)
+			memcpy(b.limb, d->big->limb, d->big->n *
+			    sizeof(*b.limb));
+		b.n = d->big->n;
+		b.neg = d->big->neg;
+	}
+	buf_addc(out, '"');
+	if (b.neg)
+		buf_addc(out, '-');
+	big_put_decimal(&b, out);
+	buf_printf(out, "\",%ld", (long)d->scale);
+	free(b.limb);
+}
+
+int
+dsum_load(struct dsum *d, const char *digits, size_t n, int64_t scale)
+{
+	struct num_dec x;
+
+	memset(d, 0, sizeof(*d));
+	if (scale < 0 || scale > DSUM_MAXSCALE || !num_valid(digits, n) ||
+	    memchr(digits, '.', n) || memchr(digits, 'e', n) ||
+	    memchr(digits, 'E', n))
+		return -1;
+	/* the numerator as a sum of one whole term, then its scale */
+	num_decimal(digits, n, &x);
+	dsum_add_any(d, &x, digits, n);
+	d->scale = (int32_t)scale;
+	return 0;
+}
+
+void
 dsum_free(struct dsum *d)
 {
 	if (d->big)

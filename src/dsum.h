@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "num.h"
+#include "util.h"
 
 /* Past this many digits after the point a term counts as its nearest
  * double, whose exact value has at most 1074: so that a hostile
@@ -65,5 +66,13 @@ double dsum_div(const struct dsum *d, int64_t n);
 
 /* Frees what the sum holds and leaves it empty. */
 void dsum_free(struct dsum *d);
+
+/*
+ * For snapshots: appends the sum exactly, as "DIGITS",SCALE (a signed
+ * decimal integer over 10^SCALE); dsum_load reads that back into an empty
+ * sum: 0, or -1 when the text is not one.
+ */
+void dsum_save(const struct dsum *d, struct buf *out);
+int dsum_load(struct dsum *d, const char *digits, size_t n, int64_t scale);
 
 #endif

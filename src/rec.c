@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "num.h"
@@ -52,6 +53,7 @@ open_next(struct input *in)
 	in->regular = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
 	in->eof = 0;
 	in->lineno = 0;
+	in->offset = 0;
 	return 1;
 }
 
@@ -86,6 +88,25 @@ wait_readable(struct input *in, int64_t deadline)
 	}
 }
 
+/* -f at the end of the file: waits a little for it to grow, or until
+ * the deadline; 0 when the deadline came. */
+static int
+follow_wait(int64_t deadline)
+{
+	int64_t left = 100000000;	/* as tail -f looks again: 0.1 s */
+	struct timespec ts;
+
+	fflush(NULL);
+	if (deadline >= 0 && deadline - tm_mono() < left)
+		left = deadline - tm_mono();
+	if (left <= 0)
+		return 0;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)left;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 /* Reads more bytes into the buffer: 1, 0 at end of file, -1 on timeout. */
 static int
 fill(struct input *in, int64_t deadline)
@@ -103,11 +124,18 @@ fill(struct input *in, int64_t deadline)
 	}
 	if (!wait_readable(in, deadline))
 		return -1;
-	do
-		n = read(in->fd, in->buf + in->end, in->cap - in->end);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		die(1, "%s: %s", in->name ? in->name : "stdin", strerror(errno));
+	for (;;) {
+		do
+			n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			die(1, "%s: %s", in->name ? in->name : "stdin",
+			    strerror(errno));
+		if (n > 0 || !in->follow || !in->regular)
+			break;
+		if (!follow_wait(deadline))
+			return -1;
+	}
 	in->end += (size_t)n;
 	return n > 0;
 }
@@ -155,8 +183,14 @@ in_line(struct input *in, char **line, size_t *len, int64_t deadline)
 		}
 		n = nl ? (size_t)(nl - s) : in->end - in->start;
 		in->start += n + (nl != NULL);
+		in->offset += (int64_t)(n + (nl != NULL));
 		in->lineno++;
 		scanned = 0;
+		if (in->raw) {
+			*line = s;
+			*len = n;
+			return 1;
+		}
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
 		if (n == 0 || ((s[0] == ' ' || s[0] == '\t' || s[0] == '\r') &&
@@ -166,6 +200,29 @@ in_line(struct input *in, char **line, size_t *len, int64_t deadline)
 		*len = n;
 		return 1;
 	}
+}
+
+int
+in_seek(struct input *in, int64_t offset, int64_t lineno)
+{
+	struct stat st;
+
+	if (in->fd < 0 && !open_next(in))
+		return -1;
+	if (!in->regular) {
+		errno = ESPIPE;
+		return -1;
+	}
+	if (fstat(in->fd, &st) != 0 || st.st_size < offset) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (lseek(in->fd, (off_t)offset, SEEK_SET) < 0)
+		return -1;
+	in->start = in->end = 0;
+	in->offset = offset;
+	in->lineno = lineno;
+	return 0;
 }
 
 void
@@ -274,6 +331,15 @@ recopts_parse(struct recopts *ro, int c, const char *arg)
 		return 1;
 	case RO_DEADLETTER:
 		ro->deadpath = opt_file("--dead-letter", arg);
+		return 1;
+	case RO_ID:
+		if (strlen(arg) == 0 || strlen(arg) > 64 || arg[0] == '.' ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+		    "TUVWXYZ0123456789._-") != strlen(arg))
+			usage_error("--id: '%s' is not a name of letters, "
+			    "digits, '.', '_' and '-' (not first '.', at most "
+			    "64)", arg);
+		ro->id = arg;
 		return 1;
 	case RO_SKIPBAD:
 		ro->bad.skip = 1;

@@ -19,6 +19,11 @@ struct input {
 	size_t cap, start, end;
 	int eof;		/* the current file has no more bytes */
 	int64_t lineno;		/* physical line number in the current file */
+	int64_t offset;		/* bytes of the current file read as lines */
+	int raw;		/* lines as they are: blank ones, CR kept */
+	int follow;		/* at the end of a regular file, wait for more
+				 * (tail -f): lines only once their newline
+				 * is there */
 };
 
 /* Prepares to read the operands in order ("-" is stdin). */
@@ -33,6 +38,13 @@ void in_init(struct input *in, char **files, int nfiles);
  * unreadable file ends the tool with a message.
  */
 int in_line(struct input *in, char **line, size_t *len, int64_t deadline);
+
+/*
+ * Goes to byte offset of the first operand, as line lineno, before the
+ * first read: 0, or -1 when the input is no regular file (the caller
+ * then skips lines) or shorter than offset (errno ESPIPE or EINVAL).
+ */
+int in_seek(struct input *in, int64_t offset, int64_t lineno);
 
 /* Frees the buffer and closes the current file. */
 void in_free(struct input *in);
@@ -88,7 +100,7 @@ const char *jv_excerpt(const struct jval *v);
 
 /*
  * The options every tool that reads data records takes: -t, --time-unit,
- * --time-format, --time-out, --skip-bad, --dead-letter, --version.
+ * --time-format, --time-out, --skip-bad, --dead-letter, --id, --version.
  */
 struct recopts {
 	const char *tpath;	/* -t PATH, "ts" by default */
@@ -96,14 +108,16 @@ struct recopts {
 	enum tm_unit time_out;	/* TU_AUTO: RFC 3339 */
 	const char *deadpath;
 	struct badpolicy bad;
+	const char *id;		/* --id NAME in checkpoints, or NULL */
 };
 
-enum { RO_DEADLETTER = 1000, RO_SKIPBAD, RO_TFORMAT, RO_TOUT, RO_TUNIT,
-	RO_VERSION };
+enum { RO_DEADLETTER = 1000, RO_ID, RO_SKIPBAD, RO_TFORMAT, RO_TOUT,
+	RO_TUNIT, RO_VERSION };
 
 /* Their entries for a tool's getopt_long table. */
 #define RECOPTS_LONG \
 	{ "dead-letter", required_argument, NULL, RO_DEADLETTER }, \
+	{ "id", required_argument, NULL, RO_ID }, \
 	{ "skip-bad", no_argument, NULL, RO_SKIPBAD }, \
 	{ "time", required_argument, NULL, 't' }, \
 	{ "time-format", required_argument, NULL, RO_TFORMAT }, \

@@ -832,6 +832,26 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	return 0;
 }
 
+int
+jv_element(const struct jval *v, size_t *pos, struct jval *out)
+{
+	struct scan_error e;
+	struct sc sc;
+	const uchar *p, *q;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.s = (const uchar *)v->p;
+	sc.end = sc.s + v->len;
+	sc.e = &e;
+	p = ws(sc.s + *pos + (*pos == 0), sc.end);
+	if (p < sc.end && *p == ',')
+		p = ws(p + 1, sc.end);
+	if (p >= sc.end || *p == ']' || (q = val(&sc, p, 1, out)) == NULL)
+		return 0;
+	*pos = (size_t)(q - sc.s);
+	return 1;
+}
+
 /* Trusts v to come from scan_object: its escapes are valid. */
 size_t
 jv_unescape(const struct jval *v, char *dst)

@@ -50,6 +50,13 @@ int scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e);
 
 /*
+ * Iterates over the elements of v, an array that scan_object found: *pos
+ * starts at 0; each call sets *out to the next element and returns 1, or
+ * returns 0 after the last.
+ */
+int jv_element(const struct jval *v, size_t *pos, struct jval *out);
+
+/*
  * Decodes the string value v (escapes resolved, UTF-8 out) into dst, which
  * must hold v->len bytes.  Returns the decoded length.
  */

@@ -11,6 +11,8 @@
 
 #include "ctl.h"
 #include "heap.h"
+#include "num.h"
+#include "op.h"
 #include "rec.h"
 #include "scan.h"
 #include "tm.h"
@@ -26,19 +28,23 @@ struct held {
 };
 
 static struct {
+	/* the options: what a restore must match */
 	struct recopts ro;	/* -t, time and bad-record options */
-	int64_t delay, gran, idle;
+	int64_t gran, idle;
 	int reorder;
 	enum late late;
-	struct latesink latesink;
-	struct input in;
-	struct scan_paths *scan;
 
-	int64_t maxts;		/* max event time seen; INT64_MIN before */
+	/* the state: what a snapshot holds */
+	struct bwm bwm;		/* -d, and the max event time seen */
 	int64_t wm;		/* the last watermark written */
 	int have_wm;
-	int64_t seq;
+	int64_t seq;		/* arrival number, for --reorder's order */
 	struct heap held;	/* --reorder: struct held by (t, seq) */
+
+	struct latesink latesink;
+	struct scan_paths *scan, *state;	/* the time; state lines */
+	struct op op;
+	int64_t idle_at;	/* --idle: when the input is quiet enough */
 } S;
 
 static _Noreturn void
@@ -49,7 +55,7 @@ usage(void)
 	    "                  [--late drop|pass|FILE] [--reorder] "
 	    "[options] [FILE...]\n"
 	    "options: --time-unit U  --time-format FMT  --time-out U  "
-	    "--skip-bad  --dead-letter FILE\n", stdout);
+	    "--skip-bad  --dead-letter FILE  --id NAME\n", stdout);
 	finish(0);
 }
 
@@ -62,9 +68,9 @@ held_less(const void *x, const void *y)
 }
 
 static void
-hold(int64_t t, const char *line, size_t len)
+hold(int64_t t, int64_t seq, const char *line, size_t len)
 {
-	struct held h = { t, S.seq++, xmemdup(line, len), len };
+	struct held h = { t, seq, xmemdup(line, len), len };
 
 	heap_push(&S.held, &h);
 }
@@ -113,13 +119,14 @@ advance(int64_t w)
 }
 
 static void
-on_data(const char *line, size_t len)
+on_record(const char *line, size_t len)
 {
 	struct jval v;
-	int64_t t;
+	int64_t t, w;
 
-	if (rec_scan(&S.ro.bad, &S.in, S.scan, line, len, &v) != 0 ||
-	    rec_time(&S.ro.bad, &S.in, line, len, &v, &S.ro.topts, S.ro.tpath, &t) != 0)
+	if (rec_scan(&S.ro.bad, &S.op.in, S.scan, line, len, &v) != 0 ||
+	    rec_time(&S.ro.bad, &S.op.in, line, len, &v, &S.ro.topts,
+	    S.ro.tpath, &t) != 0)
 		return;
 	if (S.have_wm && t < S.wm) {
 		if (S.late == LATE_PASS)
@@ -129,52 +136,135 @@ on_data(const char *line, size_t len)
 		return;
 	}
 	if (S.reorder)
-		hold(t, line, len);
+		hold(t, S.seq++, line, len);
 	else
 		put_line(line, len);
-	if (t > S.maxts || S.maxts == INT64_MIN) {
-		S.maxts = t;
-		advance(tm_sub_sat(t, S.delay));
-	}
+	if (bwm_see(&S.bwm, t, &w))
+		advance(w);
 }
 
-static void
-on_control(enum ctl_kind k, const char *line, size_t len)
+/* An upstream watermark passes only where it moves ours forward. */
+static int
+on_watermark(int64_t w, const char *line, size_t len)
 {
-	const char *why;
-	int64_t w;
+	(void)line, (void)len;
+	if (S.have_wm && w <= S.wm)
+		return 0;
+	release(w, 0);
+	S.wm = w;
+	S.have_wm = 1;
+	return 1;
+}
 
-	if (k == CTL_WATERMARK) {
-		if (ctl_watermark(line, len, S.ro.topts.unit, &w, &why) != 0) {
-			bad_record(&S.ro.bad, &S.in, line, len, "%s", why);
-			return;
-		}
-		/* only where it moves ours forward, never back */
-		if (S.have_wm && w <= S.wm)
-			return;
-		release(w, 0);
-		S.wm = w;
-		S.have_wm = 1;
-	}
-	put_line(line, len);
+static int64_t
+deadline(void)
+{
+	return S.idle ? S.idle_at : -1;
 }
 
 /* --idle: the input is quiet, so event time follows the wall clock. */
 static void
-on_idle(void)
+tick(int timed_out)
 {
-	int64_t w = tm_sub_sat(tm_now(), S.delay);
+	int64_t w = tm_sub_sat(tm_now(), S.bwm.delay);
 
-	if (!S.have_wm || w > S.wm)
+	if (timed_out && (!S.have_wm || w > S.wm))
 		advance(w);
+	S.idle_at = tm_add_sat(tm_mono(), S.idle);
 }
 
 static void
-finish_input(void)
+options(struct buf *o)
+{
+	static const char *const lates[] = { "pass", "drop", "file" };
+
+	op_jstr(o, "t", S.ro.tpath);
+	op_jstr(o, "time_unit", tm_unit_name(S.ro.topts.unit));
+	op_jstr(o, "time_format", S.ro.topts.format);
+	op_jint(o, "delay", S.bwm.delay);
+	op_jint(o, "granularity", S.gran);
+	op_jstr(o, "late", lates[S.late]);
+	op_jint(o, "reorder", S.reorder);
+}
+
+/* State lines: {"wm":..,"max":..,"seq":..}, then one per held record. */
+static void
+snapshot(struct snap_w *w)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	buf_adds(&b, "{");
+	if (S.have_wm)
+		op_jint(&b, "wm", S.wm);
+	if (S.bwm.seen)
+		op_jint(&b, "max", S.bwm.max);
+	op_jint(&b, "seq", S.seq);
+	buf_addc(&b, '}');
+	snap_put(w, b.p, b.len);
+	for (i = 0; i < S.held.n; i++) {
+		const struct held *h = (const struct held *)(S.held.v + i *
+		    S.held.size);
+
+		b.len = 0;
+		buf_adds(&b, "{\"held\":");
+		buf_jstr(&b, h->line, h->len);
+		op_jint(&b, "t", h->t);
+		op_jint(&b, "q", h->seq);
+		buf_addc(&b, '}');
+		snap_put(w, b.p, b.len);
+	}
+	buf_free(&b);
+}
+
+static int
+restore(const char *line, size_t len, const char **why)
+{
+	static const char *const paths[] = { "wm", "max", "seq", "held", "t",
+	    "q" };
+	struct scan_error e;
+	struct jval v[LEN(paths)];
+	int64_t x[LEN(paths)];
+	char *text;
+	size_t i;
+
+	*why = "a bad state line";
+	if (S.state == NULL && (S.state = scan_compile(paths,
+	    LEN(paths))) == NULL)
+		die(1, "out of memory");
+	if (scan_object(S.state, line, len, v, &e) != 0)
+		return -1;
+	for (i = 0; i < LEN(paths); i++)
+		if (i != 3 && v[i].type != J_NONE && (v[i].type != J_NUMBER ||
+		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0))
+			return -1;
+	if (v[3].type == J_STRING) {
+		if (v[4].type == J_NONE || v[5].type == J_NONE)
+			return -1;
+		text = xmalloc(v[3].len);
+		hold(x[4], x[5], text, jv_unescape(&v[3], text));
+		free(text);
+		return 0;
+	}
+	if (v[2].type == J_NONE)
+		return -1;
+	if ((S.have_wm = v[0].type != J_NONE))
+		S.wm = x[0];
+	if ((S.bwm.seen = v[1].type != J_NONE))
+		S.bwm.max = x[1];
+	S.seq = x[2];
+	return 0;
+}
+
+static void
+end(void)
 {
 	release(0, 1);
-	if (S.maxts != INT64_MIN && (!S.have_wm || S.maxts > S.wm))
-		write_watermark(S.maxts);
+	if (S.bwm.seen && (!S.have_wm || S.bwm.max > S.wm))
+		write_watermark(S.bwm.max);
+	scan_free(S.scan);
+	scan_free(S.state);
+	heap_free(&S.held);
 }
 
 enum {
@@ -196,11 +286,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *latepath = NULL;
-	char *line;
-	size_t len;
-	int c, r, has_delay = 0;
-	int64_t deadline;
-	enum ctl_kind k;
+	int c, has_delay = 0;
 
 	tool_init("swatermark");
 	recopts_init(&S.ro);
@@ -208,7 +294,7 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			S.delay = opt_duration("-d", optarg, 1);
+			S.bwm.delay = opt_duration("-d", optarg, 1);
 			has_delay = 1;
 			break;
 		case 'h':
@@ -243,29 +329,21 @@ main(int argc, char *argv[])
 		late_open(&S.latesink, latepath);
 	if ((S.scan = scan_compile(&S.ro.tpath, 1)) == NULL)
 		die(1, "out of memory");
-	S.maxts = INT64_MIN;
 	heap_init(&S.held, sizeof(struct held), held_less);
 
-	in_init(&S.in, argv + optind, argc - optind);
-	deadline = S.idle ? tm_add_sat(tm_mono(), S.idle) : -1;
-	while ((r = in_line(&S.in, &line, &len, deadline)) != 0) {
-		if (r < 0) {
-			on_idle();
-		} else if ((k = ctl_kind(line, len)) != CTL_NONE) {
-			on_control(k, line, len);
-		} else {
-			on_data(line, len);
-		}
-		if (S.idle)
-			deadline = tm_add_sat(tm_mono(), S.idle);
+	S.op.tool = "swatermark";
+	S.op.ro = &S.ro;
+	S.op.late = S.late != LATE_PASS ? &S.latesink : NULL;
+	S.op.record = on_record;
+	S.op.watermark = on_watermark;
+	S.op.options = options;
+	S.op.snapshot = snapshot;
+	S.op.restore = restore;
+	if (S.idle) {
+		S.op.deadline = deadline;
+		S.op.tick = tick;
+		S.idle_at = tm_add_sat(tm_mono(), S.idle);
 	}
-	finish_input();
-	if (S.late != LATE_PASS)
-		late_finish(&S.latesink);
-	bad_finish(&S.ro.bad);
-	ctl_free();
-	scan_free(S.scan);
-	heap_free(&S.held);
-	in_free(&S.in);
-	finish(0);
+	S.op.end = end;
+	op_run(&S.op, argv + optind, argc - optind);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "num.h"
 #include "swindow.h"
 #include "tm.h"
 
@@ -29,7 +30,8 @@ usage(void)
 	    "options: -d DELAY  -L LATENESS  --late FILE  --emit-every DUR  "
 	    "--processing-time\n"
 	    "         --time-unit U  --time-format FMT  --time-out U  "
-	    "--skip-bad  --dead-letter FILE\n", stdout);
+	    "--skip-bad  --dead-letter FILE\n"
+	    "         --id NAME\n", stdout);
 	finish(0);
 }
 
@@ -53,15 +55,15 @@ build_key(void)
 }
 
 static void
-on_data(const char *line, size_t len)
+on_record(const char *line, size_t len)
 {
 	const char *why;
-	int64_t t = 0;
+	int64_t t = 0, w;
 	size_t i;
 
-	if (rec_scan(&S.ro.bad, &S.in, S.scan, line, len, S.vals) != 0)
+	if (rec_scan(&S.ro.bad, &S.op.in, S.scan, line, len, S.vals) != 0)
 		return;
-	if (S.tfield >= 0 && rec_time(&S.ro.bad, &S.in, line, len,
+	if (S.tfield >= 0 && rec_time(&S.ro.bad, &S.op.in, line, len,
 	    &S.vals[S.tfield], &S.ro.topts, S.ro.tpath, &t) != 0)
 		return;
 	S.scratch.len = 0;
@@ -70,7 +72,7 @@ on_data(const char *line, size_t len)
 		const struct jval *v = a->path ? &S.vals[a->field] : NULL;
 
 		if (agg_prepare(a, v, &S.ins[i], &S.scratch, &why) != 0) {
-			bad_record(&S.ro.bad, &S.in, line, len, "%s: %s %s",
+			bad_record(&S.ro.bad, &S.op.in, line, len, "%s: %s %s",
 			    a->name, why, jv_excerpt(v));
 			return;
 		}
@@ -85,8 +87,8 @@ on_data(const char *line, size_t len)
 	case TUMBLE:
 	case HOP:
 		if (join_fixed_windows(t, line, len) != 0) {
-			bad_record(&S.ro.bad, &S.in, line, len, "time %s has no "
-			    "window inside the int64 nanosecond range",
+			bad_record(&S.ro.bad, &S.op.in, line, len, "time %s has "
+			    "no window inside the int64 nanosecond range",
 			    jv_excerpt(&S.vals[S.tfield]));
 			return;
 		}
@@ -100,33 +102,21 @@ on_data(const char *line, size_t len)
 		break;
 	}
 	fire_batch();
-	if (S.has_maxdelay && S.kind != COUNT) {
-		if (t > S.maxts)
-			S.maxts = t;
-		advance(tm_sub_sat(S.maxts, S.maxdelay));
-	}
+	if (S.has_maxdelay && bwm_see(&S.bwm, t, &w))
+		advance(w);
 }
 
-static void
-on_control(enum ctl_kind k, const char *line, size_t len)
+/* An upstream watermark fires what it passed; it goes on after them. */
+static int
+on_watermark(int64_t w, const char *line, size_t len)
 {
-	const char *why;
-	int64_t w;
-
-	if (k == CTL_WATERMARK && !S.proctime && S.kind != COUNT) {
-		if (S.has_maxdelay)
-			die(1, "%s%sline %lld: $watermark record in the input, "
-			    "but -d makes the watermark here", S.in.name ?
-			    S.in.name : "", S.in.name ? ": " : "",
-			    (long long)S.in.lineno);
-		if (ctl_watermark(line, len, S.ro.topts.unit, &w, &why) != 0) {
-			bad_record(&S.ro.bad, &S.in, line, len, "%s", why);
-			return;
-		}
-		advance(w);
-	}
-	out_write(line, len);
-	out_write("\n", 1);
+	(void)line, (void)len;
+	if (S.has_maxdelay)
+		die(1, "%s%sline %lld: $watermark record in the input, but -d "
+		    "makes the watermark here", S.op.in.name ? S.op.in.name :
+		    "", S.op.in.name ? ": " : "", (long long)S.op.in.lineno);
+	advance(w);
+	return 1;
 }
 
 static int
@@ -204,7 +194,6 @@ setup(void)
 		S.kfield[0] = -1;
 	}
 	S.wm = INT64_MIN;
-	S.maxts = INT64_MIN;
 	store_init();
 }
 
@@ -234,15 +223,15 @@ cleanup(void)
 	buf_free(&S.scratch);
 	buf_free(&S.keybuf);
 	buf_free(&S.out);
-	in_free(&S.in);
+	scan_free(S.state);
 }
 
 /* The next instant a timer wants the loop awake, as tm_mono(); or -1. */
 static int64_t
-next_deadline(int64_t next_early)
+deadline(void)
 {
 	struct event e;
-	int64_t d = next_early;
+	int64_t d = S.emit_every ? S.next_early : -1;
 
 	if (S.proctime && timer_next(&e)) {
 		int64_t at = tm_add_sat(tm_mono(), tm_sub_sat(e.t,
@@ -252,6 +241,110 @@ next_deadline(int64_t next_early)
 			d = at;
 	}
 	return d;
+}
+
+/* The wall clock: processing-time windows, and early results. */
+static void
+tick(int timed_out)
+{
+	(void)timed_out;
+	if (S.proctime)
+		advance(tm_now());
+	if (S.emit_every && tm_mono() >= S.next_early) {
+		emit_early();
+		S.next_early = tm_add_sat(tm_mono(), S.emit_every);
+	}
+}
+
+static void
+on_end(void)
+{
+	fire_all();
+	cleanup();
+}
+
+static void
+options(struct buf *o)
+{
+	static const char *const kinds[] = { "tumble", "hop", "session",
+	    "count" };
+	size_t i;
+
+	op_jstr(o, "window", kinds[S.kind]);
+	op_jint(o, "size", S.size);
+	op_jint(o, "step", S.step);
+	op_jint(o, "offset", S.offset);
+	op_jint(o, "gap", S.gap);
+	op_jint(o, "count", S.count_n);
+	buf_adds(o, ",\"keys\":[");
+	for (i = 0; i < S.nkeys; i++) {
+		if (i)
+			buf_addc(o, ',');
+		buf_jstr(o, S.keys[i], strlen(S.keys[i]));
+	}
+	buf_adds(o, "],\"aggs\":[");
+	for (i = 0; i < S.naggs; i++) {
+		if (i)
+			buf_addc(o, ',');
+		agg_spec_save(&S.aggs[i], o);
+	}
+	buf_addc(o, ']');
+	op_jstr(o, "t", S.tfield >= 0 ? S.ro.tpath : NULL);
+	op_jstr(o, "time_unit", tm_unit_name(S.ro.topts.unit));
+	op_jstr(o, "time_format", S.ro.topts.format);
+	op_jint(o, "lateness", S.has_lateness ? S.lateness : -1);
+	op_jint(o, "delay", S.has_maxdelay ? S.bwm.delay : -1);
+	op_jint(o, "processing_time", S.proctime);
+}
+
+/* The first state line, {"wm":..,"max":..,"seq":..}; then the store's. */
+static void
+snapshot(struct snap_w *w)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "{");
+	if (S.wm != INT64_MIN)
+		op_jint(&b, "wm", S.wm);
+	if (S.bwm.seen)
+		op_jint(&b, "max", S.bwm.max);
+	op_jint(&b, "seq", S.seq);
+	buf_addc(&b, '}');
+	snap_put(w, b.p, b.len);
+	buf_free(&b);
+	store_snapshot(w);
+}
+
+static int
+restore(const char *line, size_t len, const char **why)
+{
+	static const char *const paths[] = { "wm", "max", "seq" };
+	struct scan_error e;
+	struct jval v[LEN(paths)];
+	int64_t x[LEN(paths)];
+	size_t i;
+
+	if (len < 6 || (memcmp(line, "{\"wm\":", 6) != 0 &&
+	    memcmp(line, "{\"max\":", 7) != 0 &&
+	    memcmp(line, "{\"seq\":", 7) != 0))
+		return store_restore(line, len, why);
+	*why = "a bad state line";
+	if (S.state == NULL && (S.state = scan_compile(paths,
+	    LEN(paths))) == NULL)
+		die(1, "out of memory");
+	if (scan_object(S.state, line, len, v, &e) != 0)
+		return -1;
+	for (i = 0; i < LEN(paths); i++)
+		if (v[i].type != J_NONE && (v[i].type != J_NUMBER ||
+		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0))
+			return -1;
+	if (v[2].type == J_NONE)
+		return -1;
+	S.wm = v[0].type != J_NONE ? x[0] : INT64_MIN;
+	if ((S.bwm.seen = v[1].type != J_NONE))
+		S.bwm.max = x[1];
+	S.seq = x[2];
+	return 0;
 }
 
 enum {
@@ -289,11 +382,9 @@ int
 main(int argc, char *argv[])
 {
 	const char *latepath = NULL, *offarg = NULL;
-	char why[160], *line, *end;
-	int c, nkinds = 0, has_every = 0, r;
-	int64_t next_early = -1, period;
-	size_t len;
-	enum ctl_kind k;
+	char why[160], *end;
+	int c, nkinds = 0, has_every = 0;
+	int64_t period;
 
 	tool_init("swindow");
 	recopts_init(&S.ro);
@@ -306,7 +397,7 @@ main(int argc, char *argv[])
 				usage_error("-a: %s", why);
 			break;
 		case 'd':
-			S.maxdelay = opt_duration("-d", optarg, 1);
+			S.bwm.delay = opt_duration("-d", optarg, 1);
 			S.has_maxdelay = 1;
 			break;
 		case 'h':
@@ -390,31 +481,21 @@ main(int argc, char *argv[])
 	late_open(&S.late, latepath);
 
 	setup();
-	in_init(&S.in, argv + optind, argc - optind);
-	if (S.emit_every)
-		next_early = tm_add_sat(tm_mono(), S.emit_every);
-	for (;;) {
-		r = in_line(&S.in, &line, &len, next_deadline(next_early));
-		if (r == 0)
-			break;
-		if (S.proctime)
-			advance(tm_now());
-		if (S.emit_every && tm_mono() >= next_early) {
-			emit_early();
-			next_early = tm_add_sat(tm_mono(), S.emit_every);
-		}
-		if (r < 0)
-			continue;
-		if ((k = ctl_kind(line, len)) != CTL_NONE)
-			on_control(k, line, len);
-		else
-			on_data(line, len);
+	S.op.tool = "swindow";
+	S.op.ro = &S.ro;
+	S.op.late = &S.late;
+	S.op.record = on_record;
+	/* count and processing-time windows only forward watermarks */
+	if (S.kind != COUNT && !S.proctime)
+		S.op.watermark = on_watermark;
+	S.op.options = options;
+	S.op.snapshot = snapshot;
+	S.op.restore = restore;
+	if (S.proctime || S.emit_every) {
+		S.op.deadline = deadline;
+		S.op.tick = tick;
+		S.next_early = tm_add_sat(tm_mono(), S.emit_every);
 	}
-	fire_all();
-	late_finish(&S.late);
-	bad_finish(&S.ro.bad);
-	ctl_free();
-	cleanup();
-	finish(0);
+	S.op.end = on_end;
+	op_run(&S.op, argv + optind, argc - optind);
 }
-

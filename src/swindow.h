@@ -12,8 +12,10 @@
 #include "agg.h"
 #include "heap.h"
 #include "map.h"
+#include "op.h"
 #include "rec.h"
 #include "scan.h"
+#include "snap.h"
 #include "util.h"
 
 enum kind { TUMBLE, HOP, SESSION, COUNT };
@@ -83,16 +85,21 @@ struct keystate {
 };
 
 struct swindow {
+	/* the options: what a restore must match */
 	enum kind kind;
 	int64_t size, step, offset, gap, count_n;
-	int64_t lateness, maxdelay, emit_every;
+	int64_t lateness, emit_every;
 	int has_lateness, has_maxdelay, proctime;
 	struct recopts ro;	/* -t, time and bad-record options */
-
 	char **keys;
 	size_t nkeys;
 	struct agg_spec *aggs;
 	size_t naggs;
+
+	/* the state: what a snapshot holds, with the windows below */
+	int64_t wm;		/* the watermark; INT64_MIN before any */
+	struct bwm bwm;		/* -d, and the max event time seen */
+	int64_t seq;		/* arrival number of the current record */
 
 	const char **paths;	/* every field the scanner extracts */
 	size_t npaths;
@@ -112,11 +119,10 @@ struct swindow {
 	struct heap timers;	/* struct event, soonest first */
 	struct map keyst;	/* key -> struct keystate */
 
-	int64_t wm;		/* the watermark; INT64_MIN before any */
-	int64_t maxts;
-	int64_t seq;		/* arrival number of the current record */
 	struct latesink late;
-	struct input in;
+	struct op op;		/* the read loop, and the input */
+	struct scan_paths *state;	/* state lines, at a restore */
+	int64_t next_early;	/* --emit-every: tm_mono() of the next */
 
 	struct firing *batch;	/* windows to fire together */
 	size_t nbatch, batchcap;
@@ -162,6 +168,16 @@ struct keystate *keystate(const char *key, size_t klen, int create);
 void ks_add(struct keystate *ks, uint32_t s);
 void ks_insert(struct keystate *ks, size_t i, uint32_t s);
 size_t ks_find(const struct keystate *ks, int64_t start);
+
+/*
+ * For checkpoints: store_snapshot writes a line per window (its key,
+ * bounds, revision, flags and aggregate states) and per key with a next
+ * count window index; store_restore takes one such line back into an
+ * empty store (windows get their timers from the restored watermark):
+ * 0, or -1 with *why set.
+ */
+void store_snapshot(struct snap_w *w);
+int store_restore(const char *line, size_t len, const char **why);
 
 /* ---- the window assigners: swindow_assign.c ---- */
 

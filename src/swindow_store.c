@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "swindow.h"
+
+static struct scan_paths *store_paths;	/* the lines of a restore */
 
 uint32_t
 win_new(int64_t start, int64_t end, const char *key, size_t klen)
@@ -250,10 +253,134 @@ store_free(void)
 		if (S.pool[s].w)
 			win_free(s);
 	map_free(&S.keyst, ks_free);
+	scan_free(store_paths);
 	for (s = 0; s < S.npool; s += CHUNK)
 		free(S.chunks[s / CHUNK]);
 	free(S.chunks);
 	free(S.pool);
 	free(S.freeslots);
 	heap_free(&S.timers);
+}
+
+/* ---- snapshots: the store's logical content ---- */
+
+/*
+ * {"k":KEY,"s":START,"e":END,"r":REVISION,"p":PENDING,"y":EARLY,
+ * "c":COUNT,"a":[STATE,...]} per window, and {"next":KEY,"i":INDEX} per
+ * key whose next count window is not the first.  Nothing that depends on
+ * slots, heap order or hash order is written.
+ */
+void
+store_snapshot(struct snap_w *sw)
+{
+	struct buf b = { 0 };
+	size_t i, a;
+	uint32_t s;
+
+	for (i = 0; S.kind == COUNT && i < S.keyst.cap; i++) {
+		const struct keystate *ks = S.keyst.slots[i].val;
+
+		if (S.keyst.slots[i].hash == 0 || ks->next_index == 0)
+			continue;
+		b.len = 0;
+		buf_adds(&b, "{\"next\":");
+		buf_add(&b, ks->key, ks->klen);
+		op_jint(&b, "i", ks->next_index);
+		buf_addc(&b, '}');
+		snap_put(sw, b.p, b.len);
+	}
+	for (s = 0; s < S.npool; s++) {
+		const struct win *w = S.pool[s].w;
+
+		if (w == NULL)
+			continue;
+		b.len = 0;
+		buf_adds(&b, "{\"k\":");
+		buf_add(&b, w->key, w->klen);
+		op_jint(&b, "s", w->start);
+		op_jint(&b, "e", w->end);
+		op_jint(&b, "r", w->revision);
+		op_jint(&b, "p", w->pending);
+		op_jint(&b, "y", w->early);
+		op_jint(&b, "c", w->count);
+		buf_adds(&b, ",\"a\":[");
+		for (a = 0; a < S.naggs; a++) {
+			if (a)
+				buf_addc(&b, ',');
+			agg_save(&S.aggs[a], &w->agg[a], &b);
+		}
+		buf_adds(&b, "]}");
+		snap_put(sw, b.p, b.len);
+	}
+	buf_free(&b);
+}
+
+
+enum { F_K, F_S, F_E, F_R, F_P, F_Y, F_C, F_A, F_NEXT, F_I, NFIELDS };
+
+static int
+field_int(const struct jval *v, int64_t *x)
+{
+	return v->type == J_NUMBER && (v->flags & JV_INT) &&
+	    num_parse_int(v->p, v->len, x) == 0 ? 0 : -1;
+}
+
+int
+store_restore(const char *line, size_t len, const char **why)
+{
+	static const char *const paths[NFIELDS] = { "k", "s", "e", "r", "p",
+	    "y", "c", "a", "next", "i" };
+	struct scan_error e;
+	struct jval v[NFIELDS], el;
+	int64_t x[NFIELDS] = { 0 };
+	struct keystate *ks;
+	struct win *w;
+	size_t i, pos = 0, k;
+	uint32_t s;
+
+	*why = "a bad state line";
+	if (store_paths == NULL && (store_paths = scan_compile(paths,
+	    NFIELDS)) == NULL)
+		die(1, "out of memory");
+	if (scan_object(store_paths, line, len, v, &e) != 0)
+		return -1;
+	if (v[F_NEXT].type != J_NONE) {
+		if (field_int(&v[F_I], &x[F_I]) != 0 || x[F_I] < 0)
+			return -1;
+		ks = keystate(v[F_NEXT].p, v[F_NEXT].len, 1);
+		ks->next_index = x[F_I];
+		return 0;
+	}
+	for (i = F_S; i <= F_C; i++)
+		if (field_int(&v[i], &x[i]) != 0)
+			return -1;
+	if (v[F_K].type == J_NONE || v[F_A].type != J_ARRAY)
+		return -1;
+	ks = keystate(v[F_K].p, v[F_K].len, 1);
+	s = win_new(x[F_S], x[F_E], v[F_K].p, v[F_K].len);
+	w = S.pool[s].w;
+	if (S.kind == COUNT) {
+		if (ks->n != 0)
+			return -1;	/* one open count window per key */
+		ks_add(ks, s);
+	} else {
+		ks_insert(ks, ks_find(ks, x[F_S]), s);
+	}
+	w->revision = (int)x[F_R];
+	w->pending = (int)x[F_P];
+	w->early = (int)x[F_Y];
+	w->count = x[F_C];
+	for (k = 0; k < S.naggs; k++)
+		if (!jv_element(&v[F_A], &pos, &el) ||
+		    agg_load(&S.aggs[k], &w->agg[k], &el) != 0) {
+			*why = "a bad aggregate state";
+			return -1;
+		}
+	if (jv_element(&v[F_A], &pos, &el)) {
+		*why = "more aggregate states than aggregates";
+		return -1;
+	}
+	if (S.kind != COUNT)
+		win_arm(s, win_due(w));
+	return 0;
 }

@@ -15,13 +15,21 @@ isdig(char c)
 	return c >= '0' && c <= '9';
 }
 
+static const char *const unit_names[] = { "auto", "s", "ms", "us", "ns" };
+
+const char *
+tm_unit_name(enum tm_unit u)
+{
+	return unit_names[u];
+}
+
 int
 tm_parse_unit(const char *s, int allow_auto, enum tm_unit *u)
 {
-	static const char *const names[] = { "auto", "s", "ms", "us", "ns" };
+	const char *const *names = unit_names;
 	size_t i;
 
-	for (i = allow_auto ? 0 : 1; i < LEN(names); i++)
+	for (i = allow_auto ? 0 : 1; i < LEN(unit_names); i++)
 		if (strcmp(s, names[i]) == 0) {
 			*u = (enum tm_unit)i;
 			return 0;

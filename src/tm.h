@@ -21,6 +21,9 @@ struct tm_opts {
 /* Parses "s", "ms", "us", "ns" (and "auto" when allow_auto).  0 or -1. */
 int tm_parse_unit(const char *s, int allow_auto, enum tm_unit *u);
 
+/* The name tm_parse_unit reads as u. */
+const char *tm_unit_name(enum tm_unit u);
+
 /*
  * Converts the JSON number text s[0..n) to nanoseconds exactly from its
  * decimal digits, rounding half away from zero.  Returns 0, or -1 when the

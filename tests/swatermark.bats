@@ -149,25 +149,26 @@ EOF
 }
 
 @test "upstream watermarks pass only when they move ours forward" {
-	run swatermark -d 2s --time-out s <<'EOF'
+	d=$BATS_TEST_TMPDIR
+	run swatermark -d 2s --time-out s <<EOF
 {"ts":10}
-{"$watermark":20,"from":"upstream"}
-{"$watermark":15}
+{"\$watermark":20,"from":"upstream"}
+{"\$watermark":15}
 {"ts":21}
-{"$checkpoint":3,"dir":"/tmp/x"}
+{"\$checkpoint":3,"dir":"$d"}
 {"ts":25}
-{"$watermark":22}
+{"\$watermark":22}
 EOF
 	[ "$status" -eq 0 ]
-	expect <<'EOF'
+	expect <<EOF
 {"ts":10}
-{"$watermark":8}
-{"$watermark":20,"from":"upstream"}
+{"\$watermark":8}
+{"\$watermark":20,"from":"upstream"}
 {"ts":21}
-{"$checkpoint":3,"dir":"/tmp/x"}
+{"\$checkpoint":3,"dir":"$d","ops":["1"]}
 {"ts":25}
-{"$watermark":23}
-{"$watermark":25}
+{"\$watermark":23}
+{"\$watermark":25}
 EOF
 }
 

@@ -4,29 +4,30 @@
 load helper
 
 @test "watermark: fires what it passed, in order, then is forwarded" {
+	d=$BATS_TEST_TMPDIR
 	run --separate-stderr swindow -k k --tumble 10s --time-out s \
-	    -a count -a collect:ts <<'EOF'
+	    -a count -a collect:ts <<EOF
 {"ts":1,"k":"b"}
 {"ts":12,"k":"a"}
 {"ts":2,"k":"a"}
-{"$checkpoint":1,"dir":"/x"}
+{"\$checkpoint":1,"dir":"$d"}
 {"ts":3,"k":"a"}
-{"$watermark":10}
+{"\$watermark":10}
 {"ts":15,"k":"a"}
-{"$watermark":"1970-01-01T00:00:19.999Z","extra":[1]}
-{"$watermark":20}
+{"\$watermark":"1970-01-01T00:00:19.999Z","extra":[1]}
+{"\$watermark":20}
 {"ts":25,"k":"c"}
 EOF
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	expect <<'EOF'
-{"$checkpoint":1,"dir":"/x"}
+	expect <<EOF
+{"\$checkpoint":1,"dir":"$d","ops":["1"]}
 {"window_start":0,"window_end":10,"k":"a","count":2,"collect_ts":[2,3]}
 {"window_start":0,"window_end":10,"k":"b","count":1,"collect_ts":[1]}
-{"$watermark":10}
-{"$watermark":"1970-01-01T00:00:19.999Z","extra":[1]}
+{"\$watermark":10}
+{"\$watermark":"1970-01-01T00:00:19.999Z","extra":[1]}
 {"window_start":10,"window_end":20,"k":"a","count":2,"collect_ts":[12,15]}
-{"$watermark":20}
+{"\$watermark":20}
 {"window_start":20,"window_end":30,"k":"c","count":1,"collect_ts":[25]}
 EOF
 }

@@ -1,0 +1,71 @@
+/*
+ * op: the one shape of every tool that reads records, an operator in
+ * Flink's word.  op_run owns the input, the control records ($watermark
+ * read, $checkpoint and $restore carried out), deadlines, the end of the
+ * input and teardown; the tool gives what is its own: what a data record
+ * and a watermark do, its state for snapshots, and its end.
+ */
+#ifndef OP_H
+#define OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rec.h"
+#include "snap.h"
+#include "util.h"
+
+struct op {
+	const char *tool;	/* its name in snapshots */
+	struct recopts *ro;	/* -t, time, bad records, --id */
+	struct latesink *late;	/* its --late file, or NULL */
+	struct input in;	/* the input: op_run sets it up */
+
+	void (*record)(const char *line, size_t len);
+	/* a $watermark at w: returns 1 to forward the record; with NULL
+	 * watermarks are forwarded unread */
+	int (*watermark)(int64_t w, const char *line, size_t len);
+	/* the options a restore must match, as a JSON object's text */
+	void (*options)(struct buf *out);
+	/* its state, one snap_put line per piece; NULL: a tool without
+	 * state, which only forwards barriers */
+	void (*snapshot)(struct snap_w *w);
+	/* one state line back: 0, or -1 with *why set */
+	int (*restore)(const char *line, size_t len, const char **why);
+	/* the next tm_mono() instant it wants to be woken at, or -1 */
+	int64_t (*deadline)(void);
+	/* after every wait for input; timed_out when the deadline came */
+	void (*tick)(int timed_out);
+	/* end of input: what is left fires; its memory is freed */
+	void (*end)(void);
+};
+
+/*
+ * Runs op over the files (none: standard input) to the end, and exits
+ * through finish(): 0, or 1 when writing failed.  Errors in the input
+ * are bad records (the tool's policy); a snapshot that cannot be written
+ * or read ends the tool with exit 1 and a message naming the file.
+ */
+_Noreturn void op_run(struct op *op, char **files, int nfiles);
+
+/*
+ * Appends ,"name":v to a JSON object being built, for options and state
+ * lines: a string, a number, or JSON text as it is.
+ */
+void op_jstr(struct buf *b, const char *name, const char *s);
+void op_jint(struct buf *b, const char *name, int64_t v);
+void op_json(struct buf *b, const char *name, const char *json, size_t n);
+
+/*
+ * -d: a watermark that trails the largest event time seen by a delay.
+ * bwm_see takes an event time; it returns 1 when the largest grew, with
+ * the watermark now in *w.
+ */
+struct bwm {
+	int64_t delay, max;
+	int seen;
+};
+
+int bwm_see(struct bwm *b, int64_t t, int64_t *w);
+
+#endif
