@@ -11,7 +11,7 @@ LDLIBS = -lz -lm
 BUILD ?= build
 BINDIR ?= bin
 
-TOOLS = swindow swatermark
+TOOLS = swindow swatermark scheckpoint
 CORE = util num dsum tm map heap rec ctl scan snap op
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
@@ -29,6 +29,7 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 # Each tool is its own .c on the core; swindow has parts of its own.
 SWINDOW_OBJ = agg swindow_store swindow_assign swindow_fire
 $(BINDIR)/swindow: $(SWINDOW_OBJ:%=$(BUILD)/%.o)
+$(BINDIR)/scheckpoint: $(BUILD)/scheckpoint_source.o $(BUILD)/scheckpoint_sink.o
 $(BINDIR)/%: $(BUILD)/%.o $(BUILD)/libcore.a
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcore.a \

@@ -262,7 +262,7 @@ finish(int status)
 void
 out_write(const void *p, size_t n)
 {
-	if (fwrite(p, 1, n, stdout) != n) {
+	if (n > 0 && fwrite(p, 1, n, stdout) != n) {
 		if (errno == EPIPE)
 			exit(0);
 		fprintf(stderr, "%s: write error: %s\n", progname,

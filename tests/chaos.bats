@@ -1,0 +1,35 @@
+#!/usr/bin/env bats
+# The kill/rerun chaos test (chaos.sh): a checkpointed pipeline over
+# generated events, killed at random moments until 10 kills have cut a
+# run short, then rerun to the end: output, --late and --dead-letter
+# files byte-identical to one uninterrupted run.  make stress runs it
+# longer, on more events.
+
+load helper
+
+chaos() {
+	run "$BATS_TEST_DIRNAME/chaos.sh" "$SU_BIN" "${CHAOS_EVENTS:-60000}" 10 "$1" 7
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[${#lines[@]} - 1]} =~ ^chaos\ $1:\ [0-9]+\ kills\ \(10\ cut\ a\ run\ short\),\ [0-9]+\ runs,\ identical$ ]]
+}
+
+@test "chaos: SIGKILL of the whole pipeline at random moments" {
+	chaos group
+}
+
+@test "chaos: SIGKILL of one process of the pipeline at a time" {
+	chaos one
+}
+
+@test "chaos: the input on a pipe, replayed by skipping lines" {
+	chaos pipe
+}
+
+@test "chaos: barriers every 100ms of wall-clock time" {
+	chaos time
+}
+
+@test "chaos: the input grows between runs" {
+	chaos grow
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The kill/rerun chaos test: a checkpointed pipeline over generated events
+# is killed at random moments and rerun until it completes; its output and
+# side files must then be byte-identical to one uninterrupted run.
+#
+#   tests/chaos.sh BINDIR EVENTS KILLS MODE [SEED]
+#
+# It kills until KILLS kills have cut a run short (at most 5 x KILLS).
+#
+# MODE: group  SIGKILL the whole process group
+#       one    SIGKILL one process of the pipeline, at random
+#       pipe   the input through cat (restored by skipping lines)
+#       time   barriers every 100ms of wall-clock time
+#       grow   the input grows between runs; the end is compared with a
+#              run over the whole grown input
+# Prints "chaos MODE: K kills (C cut a run short), R runs, identical" and
+# exits 0, or says what
+# differs and exits 1.  Its work dir is $CHAOS_DIR (default a new temp dir).
+set -u
+bin=$(cd "$1" && pwd) events=$2 kills=$3 mode=$4 seed=${5:-1}
+# LeakSanitizer checks at exit from a helper process of its own, which a
+# kill here may hit, leaving the tool waiting for it: leaks are the rest
+# of the suite's (and valgrind's) to find
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+here=$(cd "$(dirname "$0")" && pwd)
+work=${CHAOS_DIR:-$(mktemp -d)}
+mkdir -p "$work"
+cd "$work" || exit 2
+RANDOM=$seed
+
+cc -std=c11 -O2 -o gen "$here/../bench/gen.c" || exit 2
+# events, with bad lines for the dead-letter files: a bad time every
+# 1009th (swatermark's), bytes that are no number every 997th (swindow's)
+./gen -n "$events" -f rfc3339 | awk '
+	NR % 1009 == 0 { print "{\"ts\":\"not a time\",\"n\":" NR "}" }
+	NR % 997 == 0 { sub(/"bytes":[0-9]+/, "\"bytes\":\"many\"") }
+	{ print }' > input.ndjson
+
+every=--every=5000
+[ "$mode" = time ] && every=--every=100ms
+
+# The pipeline, in directory $1, reading input file $2.
+pipeline() {
+	local d=$1 in=$2 src
+	if [ "$mode" = pipe ]; then
+		src="cat '$in' | '$bin/scheckpoint' -d '$d/state' $every -"
+	else
+		src="'$bin/scheckpoint' -d '$d/state' $every '$in'"
+	fi
+	echo "$src | '$bin/swatermark' -t ts -d 5s --late '$d/wmlate' \
+	        --dead-letter '$d/wmdead' |
+	    '$bin/swindow' -t ts -k user --session 30m -a count -a sum:bytes \
+	        -a avg:latency_ms --late '$d/late' --dead-letter '$d/dead' |
+	    '$bin/scheckpoint' -d '$d/state' --commit -o '$d/out'"
+}
+
+files="out late dead wmlate wmdead"
+
+# The reference: one uninterrupted run, over the whole input.
+mkdir -p ref run
+if [ "$mode" = grow ]; then
+	head -n $(( $(wc -l < input.ndjson) / 2 )) input.ndjson > run/input
+	cp input.ndjson ref/input
+else
+	cp input.ndjson ref/input
+	cp input.ndjson run/input
+fi
+t0=$(date +%s%N)
+bash -c "$(pipeline ref ref/input)" 2>/dev/null || {
+	echo "chaos $mode: the reference run failed"; exit 1; }
+# kills fall anywhere in a run's time
+span=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+
+runs=0 cut=0 k=0
+while [ "$cut" -lt "$kills" ] && [ "$k" -lt $((kills * 5)) ]; do
+	k=$((k + 1))
+	# job control: the run is a process group of its own, pgid = pid
+	set -m
+	bash -c "$(pipeline run run/input)" 2>/dev/null &
+	pid=$!
+	set +m
+	# anywhere in the first third of a whole run: a resumed run has
+	# less to do
+	ms=$(( (RANDOM * 32768 + RANDOM) % (span / 3 + 1) ))
+	sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
+	if [ "$mode" = one ]; then
+		victim=$(pgrep -g "$pid" | grep -v "^$pid\$" | shuf -n 1 \
+		    --random-source=<(yes "$k"))
+		kill -9 "${victim:-$pid}" 2>/dev/null
+	else
+		kill -9 -- "-$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null || cut=$((cut + 1))
+	pkill -9 -g "$pid" 2>/dev/null
+	runs=$((runs + 1))
+	if [ "$mode" = grow ] && [ "$k" -eq $(( kills / 2 )) ]; then
+		# finish the first half, then let the input grow
+		until bash -c "$(pipeline run run/input)" 2>/dev/null; do
+			runs=$((runs + 1))
+		done
+		cp input.ndjson run/input.new && mv run/input.new run/input
+	fi
+done
+until bash -c "$(pipeline run run/input)" 2>/dev/null; do
+	runs=$((runs + 1))
+	[ "$runs" -lt $((kills + 20)) ] || {
+		echo "chaos $mode: no complete run after $runs"; exit 1; }
+done
+runs=$((runs + 1))
+
+for f in $files; do
+	if ! cmp -s "ref/$f" "run/$f"; then
+		echo "chaos $mode: run/$f differs from one uninterrupted run" \
+		    "($(wc -c < "ref/$f") and $(wc -c < "run/$f") bytes), in $work"
+		cmp "ref/$f" "run/$f" | head -n 3
+		exit 1
+	fi
+done
+[ -n "${CHAOS_DIR:-}" ] || rm -rf "$work"
+echo "chaos $mode: $k kills ($cut cut a run short), $runs runs, identical"
