@@ -73,12 +73,17 @@ deps:
 
 # The randomized model test (tests/model) for as long as asked, on the
 # sanitizer build; a failure prints its seed and a minimized command.
+# Then the kill/rerun chaos test, longer than make check runs it: every
+# mode over 300,000 events until 30 kills have cut a run short.
 SECONDS = 60
 SEED = $(shell date +%s)
-stress: deps
+stress: deps all
 	$(MAKE) BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)" all
 	python3 tests/model/stress.py --bin build-asan/bin --seed $(SEED) \
 	    --seconds $(SECONDS)
+	for m in group one pipe time grow; do \
+	    tests/chaos.sh $(BINDIR) 300000 30 $$m $(SEED) || exit 1; \
+	done
 
 # The suite again with every tool under valgrind: a leak or a memory error
 # makes the tool exit 99 and print to stderr, so the test fails.
