@@ -370,6 +370,24 @@ dsum_int(const struct dsum *d, int64_t *v)
 	return 1;
 }
 
+/* The sum's numerator, a copy as a big integer, into the empty b. */
+static void
+numerator(const struct dsum *d, struct dsum_big *b)
+{
+	__int128 m = d->m;
+
+	if (d->big == NULL) {
+		big_set_u128(b, m < 0 ? -(unsigned __int128)m :
+		    (unsigned __int128)m, m < 0);
+		return;
+	}
+	big_reserve(b, d->big->n + 1);
+	if (d->big->n)
+		memcpy(b->limb, d->big->limb, d->big->n * sizeof(*b->limb));
+	b->n = d->big->n;
+	b->neg = d->big->neg;
+}
+
 /*
  * The big integer b (emptied) divided by den * 10^scale, rounded once:
  * its quotient and then EXACT_DIGITS significant digits of it, and a 1
@@ -429,17 +447,7 @@ dsum_div(const struct dsum *d, int64_t n)
 			return (double)m / (double)den;
 		den = (uint64_t)n;
 	}
-	if (d->big == NULL) {
-		big_set_u128(&b, m < 0 ? -(unsigned __int128)m :
-		    (unsigned __int128)m, m < 0);
-	} else {
-		big_reserve(&b, d->big->n + 1);
-		if (d->big->n)
-			memcpy(b.limb, d->big->limb, d->big->n *
-			    sizeof(*b.limb));
-		b.n = d->big->n;
-		b.neg = d->big->neg;
-	}
+	numerator(d, &b);
 	v = ratio(&b, den, d->scale);
 	free(b.limb);
 	return v;
@@ -449,19 +457,8 @@ void
 dsum_save(const struct dsum *d, struct buf *out)
 {
 	struct dsum_big b = { 0 };
-	__int128 m = d->m;
 
-	if (d->big == NULL) {
-		big_set_u128(&b, m < 0 ? -(unsigned __int128)m :
-		    (unsigned __int128)m, m < 0);
-	} else {
-		big_reserve(&b, d->big->n + 1);
-		if (d->big->n)
-			memcpy(b.limb, d->big->limb, d->big->n *
-			    sizeof(*b.limb));
-		b.n = d->big->n;
-		b.neg = d->big->neg;
-	}
+	numerator(d, &b);
 	buf_addc(out, '"');
 	if (b.neg)
 		buf_addc(out, '-');

@@ -108,36 +108,67 @@ side_cut(FILE *f, int64_t n, const char *what)
 
 /* ---- barriers and restores ---- */
 
-/* The operator's name in DIR: --id, or its place in the pipeline. */
-static const char *
-op_id(const struct op *op, const struct ctl_barrier *b, char *tmp,
-    size_t n)
-{
-	if (op->ro->id)
-		return op->ro->id;
-	snprintf(tmp, n, "%zu", b->nops + 1);
-	return tmp;
-}
-
-static void
-read_barrier(const struct op *op, const char *line, size_t len,
-    struct ctl_barrier *b)
-{
-	const char *why;
-
-	if (ctl_barrier(line, len, b, &why) != 0) {
-		if (op->in.name)
-			die(1, "%s: line %lld: %s", op->in.name,
-			    (long long)op->in.lineno, why);
-		die(1, "line %lld: %s", (long long)op->in.lineno, why);
-	}
-}
-
 static void
 forward(const char *line, size_t len)
 {
 	out_write(line, len);
 	out_write("\n", 1);
+}
+
+/* A barrier or a restore as it reaches this operator. */
+struct mark {
+	struct ctl_barrier b;
+	char id[80];		/* --id, or its place in the pipeline */
+	struct buf opts;	/* the options, a JSON object's text */
+	struct buf name;	/* its file in the checkpoint: op.ID */
+};
+
+/*
+ * Reads the barrier or restore line: 1 with *m filled when the tool has
+ * state to write or read, or 0 when it has none and the record went on
+ * as it was.  Barriers are not lines of the input: where the
+ * checkpointing put them must not move the line numbers that follow.
+ */
+static int
+mark_begin(struct op *op, const char *line, size_t len, struct mark *m)
+{
+	const char *why;
+
+	memset(m, 0, sizeof(*m));
+	if (ctl_barrier(line, len, &m->b, &why) != 0) {
+		if (op->in.name)
+			die(1, "%s: line %lld: %s", op->in.name,
+			    (long long)op->in.lineno, why);
+		die(1, "line %lld: %s", (long long)op->in.lineno, why);
+	}
+	op->in.lineno--;
+	if (op->snapshot == NULL) {
+		forward(line, len);
+		ctl_barrier_free(&m->b);
+		return 0;
+	}
+	if (op->ro->id)
+		snprintf(m->id, sizeof(m->id), "%s", op->ro->id);
+	else
+		snprintf(m->id, sizeof(m->id), "%zu", m->b.nops + 1);
+	buf_adds(&m->opts, "{");
+	op->options(&m->opts);
+	buf_addc(&m->opts, '}');
+	buf_addc(&m->opts, '\0');
+	buf_printf(&m->name, "op.%s", m->id);
+	return 1;
+}
+
+/* Forwards the record with this operator added to its ops; frees m. */
+static void
+mark_end(struct mark *m, const char *line, size_t len)
+{
+	line_out.len = 0;
+	ctl_barrier_pass(line, len, &m->b, m->id, &line_out);
+	out_write(line_out.p, line_out.len);
+	ctl_barrier_free(&m->b);
+	buf_free(&m->opts);
+	buf_free(&m->name);
 }
 
 /*
@@ -149,34 +180,20 @@ forward(const char *line, size_t len)
 static void
 on_barrier(struct op *op, const char *line, size_t len)
 {
-	struct ctl_barrier b;
+	struct mark m;
 	struct snap_w w;
-	struct buf opts = { 0 }, io = { 0 }, name = { 0 };
-	char why[512], tmp[32];
-	const char *id;
+	struct buf io = { 0 };
+	char why[512];
 
-	read_barrier(op, line, len, &b);
-	/* barriers are not lines of the input: where the checkpointing put
-	 * them must not move the line numbers of what follows */
-	op->in.lineno--;
-	if (op->snapshot == NULL) {
-		forward(line, len);
-		ctl_barrier_free(&b);
+	if (!mark_begin(op, line, len, &m))
 		return;
-	}
-	id = op_id(op, &b, tmp, sizeof(tmp));
-	if (b.n == 0) {
+	if (m.b.n == 0) {
 		side_cut(dead_file(op), 0, "--dead-letter");
 		side_cut(late_file(op), 0, "--late");
 	}
-	buf_adds(&opts, "{");
-	op->options(&opts);
-	buf_addc(&opts, '}');
-	buf_addc(&opts, '\0');
-	buf_printf(&name, "op.%s", id);
-	if (snap_begin(&w, b.dir, b.n, name.p, op->tool, id, opts.p, why,
-	    sizeof(why)) != 0)
-		die(1, "checkpoint %lld: %s", (long long)b.n, why);
+	if (snap_begin(&w, m.b.dir, m.b.n, m.name.p, op->tool, m.id,
+	    m.opts.p, why, sizeof(why)) != 0)
+		die(1, "checkpoint %lld: %s", (long long)m.b.n, why);
 	buf_adds(&io, "{");
 	op_jint(&io, "line", op->in.lineno);
 	op_jint(&io, "skipped", op->ro->bad.skipped);
@@ -188,14 +205,9 @@ on_barrier(struct op *op, const char *line, size_t len)
 	snap_put(&w, io.p, io.len);
 	op->snapshot(&w);
 	if (snap_end(&w, why, sizeof(why)) != 0)
-		die(1, "checkpoint %lld: %s", (long long)b.n, why);
-	line_out.len = 0;
-	ctl_barrier_pass(line, len, &b, id, &line_out);
-	out_write(line_out.p, line_out.len);
-	ctl_barrier_free(&b);
-	buf_free(&opts);
+		die(1, "checkpoint %lld: %s", (long long)m.b.n, why);
 	buf_free(&io);
-	buf_free(&name);
+	mark_end(&m, line, len);
 }
 
 /* Reads back the line that on_barrier wrote first. */
@@ -230,48 +242,84 @@ restore_io(struct op *op, const char *line, size_t len, const char *path)
 static void
 on_restore(struct op *op, const char *line, size_t len)
 {
-	struct ctl_barrier b;
+	struct mark m;
 	struct snap_r r;
-	struct buf opts = { 0 }, path = { 0 }, name = { 0 };
-	char why[1024], tmp[32];
-	const char *id, *s, *what;
+	struct buf path = { 0 };
+	char why[1024];
+	const char *s, *what;
 	size_t n;
 
-	read_barrier(op, line, len, &b);
-	op->in.lineno--;
-	if (op->snapshot == NULL) {
-		forward(line, len);
-		ctl_barrier_free(&b);
+	if (!mark_begin(op, line, len, &m))
 		return;
-	}
 	if (seen_data)
 		die(1, "line %lld: a $restore record after data records",
 		    (long long)op->in.lineno);
-	id = op_id(op, &b, tmp, sizeof(tmp));
-	buf_adds(&opts, "{");
-	op->options(&opts);
-	buf_addc(&opts, '}');
-	buf_addc(&opts, '\0');
-	buf_printf(&name, "op.%s", id);
-	snap_path(&path, b.dir, b.n, name.p);
+	snap_path(&path, m.b.dir, m.b.n, m.name.p);
 	buf_addc(&path, '\0');
-	if (snap_load(&r, path.p, op->tool, opts.p, why, sizeof(why)) != 0)
-		die(1, "restore %lld: %s", (long long)b.n, why);
+	if (snap_load(&r, path.p, op->tool, m.opts.p, why, sizeof(why)) != 0)
+		die(1, "restore %lld: %s", (long long)m.b.n, why);
 	if (!snap_next(&r, &s, &n))
-		die(1, "restore %lld: %s: no state", (long long)b.n, path.p);
+		die(1, "restore %lld: %s: no state", (long long)m.b.n, path.p);
 	restore_io(op, s, n, path.p);
 	while (snap_next(&r, &s, &n))
 		if (op->restore(s, n, &what) != 0)
-			die(1, "restore %lld: %s: %s: %.60s", (long long)b.n,
+			die(1, "restore %lld: %s: %s: %.60s", (long long)m.b.n,
 			    path.p, what, s);
 	snap_free(&r);
-	line_out.len = 0;
-	ctl_barrier_pass(line, len, &b, id, &line_out);
-	out_write(line_out.p, line_out.len);
-	ctl_barrier_free(&b);
-	buf_free(&opts);
 	buf_free(&path);
-	buf_free(&name);
+	mark_end(&m, line, len);
+}
+
+/* ---- event time's state, which both stateful tools keep ---- */
+
+void
+op_save_clock(struct snap_w *w, int has_wm, int64_t wm, const struct bwm *b,
+    int64_t seq)
+{
+	struct buf l = { 0 };
+
+	buf_adds(&l, "{");
+	op_jint(&l, "seq", seq);
+	if (has_wm)
+		op_jint(&l, "wm", wm);
+	if (b->seen)
+		op_jint(&l, "max", b->max);
+	buf_addc(&l, '}');
+	snap_put(w, l.p, l.len);
+	buf_free(&l);
+}
+
+int
+op_load_clock(const char *line, size_t len, int *has_wm, int64_t *wm,
+    struct bwm *b, int64_t *seq)
+{
+	static const char *const paths[] = { "seq", "wm", "max" };
+	struct scan_paths *ps;
+	struct scan_error e;
+	struct jval v[LEN(paths)];
+	int64_t x[LEN(paths)];
+	size_t i;
+	int r = 1;
+
+	if (len < 7 || memcmp(line, "{\"seq\":", 7) != 0)
+		return 0;
+	if ((ps = scan_compile(paths, LEN(paths))) == NULL)
+		die(1, "out of memory");
+	if (scan_object(ps, line, len, v, &e) != 0 || v[0].type == J_NONE)
+		r = -1;
+	for (i = 0; r == 1 && i < LEN(paths); i++)
+		if (v[i].type != J_NONE && (v[i].type != J_NUMBER ||
+		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0))
+			r = -1;
+	scan_free(ps);
+	if (r < 0)
+		return -1;
+	*seq = x[0];
+	if ((*has_wm = v[1].type != J_NONE))
+		*wm = x[1];
+	if ((b->seen = v[2].type != J_NONE))
+		b->max = x[2];
+	return 1;
 }
 
 static void

@@ -68,4 +68,15 @@ struct bwm {
 
 int bwm_see(struct bwm *b, int64_t t, int64_t *w);
 
+/*
+ * The event-time state both stateful tools keep, as one snapshot line:
+ * {"seq":SEQ,"wm":W,"max":M} (the arrival count; the watermark when
+ * there is one; the largest event time seen).  op_load_clock reads it
+ * back: 1 when line is that line, 0 when it is another, -1 when bad.
+ */
+void op_save_clock(struct snap_w *w, int has_wm, int64_t wm,
+    const struct bwm *b, int64_t seq);
+int op_load_clock(const char *line, size_t len, int *has_wm, int64_t *wm,
+    struct bwm *b, int64_t *seq);
+
 #endif

@@ -42,7 +42,7 @@ static struct {
 	struct heap held;	/* --reorder: struct held by (t, seq) */
 
 	struct latesink latesink;
-	struct scan_paths *scan, *state;	/* the time; state lines */
+	struct scan_paths *scan, *state;	/* the time; held records */
 	struct op op;
 	int64_t idle_at;	/* --idle: when the input is quiet enough */
 } S;
@@ -187,21 +187,14 @@ options(struct buf *o)
 	op_jint(o, "reorder", S.reorder);
 }
 
-/* State lines: {"wm":..,"max":..,"seq":..}, then one per held record. */
+/* The event-time line, then one per held record. */
 static void
 snapshot(struct snap_w *w)
 {
 	struct buf b = { 0 };
 	size_t i;
 
-	buf_adds(&b, "{");
-	if (S.have_wm)
-		op_jint(&b, "wm", S.wm);
-	if (S.bwm.seen)
-		op_jint(&b, "max", S.bwm.max);
-	op_jint(&b, "seq", S.seq);
-	buf_addc(&b, '}');
-	snap_put(w, b.p, b.len);
+	op_save_clock(w, S.have_wm, S.wm, &S.bwm, S.seq);
 	for (i = 0; i < S.held.n; i++) {
 		const struct held *h = (const struct held *)(S.held.v + i *
 		    S.held.size);
@@ -220,39 +213,28 @@ snapshot(struct snap_w *w)
 static int
 restore(const char *line, size_t len, const char **why)
 {
-	static const char *const paths[] = { "wm", "max", "seq", "held", "t",
-	    "q" };
+	static const char *const paths[] = { "held", "t", "q" };
 	struct scan_error e;
 	struct jval v[LEN(paths)];
-	int64_t x[LEN(paths)];
+	int64_t t, q;
 	char *text;
-	size_t i;
+	int r;
 
 	*why = "a bad state line";
+	if ((r = op_load_clock(line, len, &S.have_wm, &S.wm, &S.bwm,
+	    &S.seq)) != 0)
+		return r < 0 ? -1 : 0;
 	if (S.state == NULL && (S.state = scan_compile(paths,
 	    LEN(paths))) == NULL)
 		die(1, "out of memory");
-	if (scan_object(S.state, line, len, v, &e) != 0)
+	if (scan_object(S.state, line, len, v, &e) != 0 ||
+	    v[0].type != J_STRING || v[1].type != J_NUMBER ||
+	    v[2].type != J_NUMBER || num_parse_int(v[1].p, v[1].len, &t) != 0 ||
+	    num_parse_int(v[2].p, v[2].len, &q) != 0)
 		return -1;
-	for (i = 0; i < LEN(paths); i++)
-		if (i != 3 && v[i].type != J_NONE && (v[i].type != J_NUMBER ||
-		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0))
-			return -1;
-	if (v[3].type == J_STRING) {
-		if (v[4].type == J_NONE || v[5].type == J_NONE)
-			return -1;
-		text = xmalloc(v[3].len);
-		hold(x[4], x[5], text, jv_unescape(&v[3], text));
-		free(text);
-		return 0;
-	}
-	if (v[2].type == J_NONE)
-		return -1;
-	if ((S.have_wm = v[0].type != J_NONE))
-		S.wm = x[0];
-	if ((S.bwm.seen = v[1].type != J_NONE))
-		S.bwm.max = x[1];
-	S.seq = x[2];
+	text = xmalloc(v[0].len);
+	hold(t, q, text, jv_unescape(&v[0], text));
+	free(text);
 	return 0;
 }
 

@@ -223,7 +223,6 @@ cleanup(void)
 	buf_free(&S.scratch);
 	buf_free(&S.keybuf);
 	buf_free(&S.out);
-	scan_free(S.state);
 }
 
 /* The next instant a timer wants the loop awake, as tm_mono(); or -1. */
@@ -297,53 +296,27 @@ options(struct buf *o)
 	op_jint(o, "processing_time", S.proctime);
 }
 
-/* The first state line, {"wm":..,"max":..,"seq":..}; then the store's. */
+/* The event-time line first, then the store's lines. */
 static void
 snapshot(struct snap_w *w)
 {
-	struct buf b = { 0 };
-
-	buf_adds(&b, "{");
-	if (S.wm != INT64_MIN)
-		op_jint(&b, "wm", S.wm);
-	if (S.bwm.seen)
-		op_jint(&b, "max", S.bwm.max);
-	op_jint(&b, "seq", S.seq);
-	buf_addc(&b, '}');
-	snap_put(w, b.p, b.len);
-	buf_free(&b);
+	op_save_clock(w, S.wm != INT64_MIN, S.wm, &S.bwm, S.seq);
 	store_snapshot(w);
 }
 
 static int
 restore(const char *line, size_t len, const char **why)
 {
-	static const char *const paths[] = { "wm", "max", "seq" };
-	struct scan_error e;
-	struct jval v[LEN(paths)];
-	int64_t x[LEN(paths)];
-	size_t i;
+	int has_wm, r;
 
-	if (len < 6 || (memcmp(line, "{\"wm\":", 6) != 0 &&
-	    memcmp(line, "{\"max\":", 7) != 0 &&
-	    memcmp(line, "{\"seq\":", 7) != 0))
-		return store_restore(line, len, why);
 	*why = "a bad state line";
-	if (S.state == NULL && (S.state = scan_compile(paths,
-	    LEN(paths))) == NULL)
-		die(1, "out of memory");
-	if (scan_object(S.state, line, len, v, &e) != 0)
+	if ((r = op_load_clock(line, len, &has_wm, &S.wm, &S.bwm,
+	    &S.seq)) < 0)
 		return -1;
-	for (i = 0; i < LEN(paths); i++)
-		if (v[i].type != J_NONE && (v[i].type != J_NUMBER ||
-		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0))
-			return -1;
-	if (v[2].type == J_NONE)
-		return -1;
-	S.wm = v[0].type != J_NONE ? x[0] : INT64_MIN;
-	if ((S.bwm.seen = v[1].type != J_NONE))
-		S.bwm.max = x[1];
-	S.seq = x[2];
+	if (r == 0)
+		return store_restore(line, len, why);
+	if (!has_wm)
+		S.wm = INT64_MIN;
 	return 0;
 }
 

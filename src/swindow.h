@@ -121,7 +121,6 @@ struct swindow {
 
 	struct latesink late;
 	struct op op;		/* the read loop, and the input */
-	struct scan_paths *state;	/* state lines, at a restore */
 	int64_t next_early;	/* --emit-every: tm_mono() of the next */
 
 	struct firing *batch;	/* windows to fire together */

@@ -133,21 +133,6 @@ EOF
 EOF
 }
 
-@test "count: the incomplete windows at the end come out by key" {
-	run swindow --count 2 -k k -a count <<'EOF'
-{"k":"a"}
-{"k":"a"}
-{"k":"a"}
-{"k":"b"}
-EOF
-	[ "$status" -eq 0 ]
-	expect <<'EOF'
-{"window_index":0,"k":"a","count":2}
-{"window_index":1,"k":"a","count":1}
-{"window_index":0,"k":"b","count":1}
-EOF
-}
-
 @test "keys: several keys, a nested path, a missing key is null" {
 	run swindow -k user,req.path --tumble 1m -a count <<'EOF'
 {"ts":0,"user":"a","req":{"path":"/x"}}
