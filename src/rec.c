@@ -484,12 +484,31 @@ add_to_digits(const char *d, size_t n, int64_t delta, struct buf *out)
 	free(r);
 }
 
+/* Is the whole number 0.dig * 10^point (point >= nd) within int64? */
+static int
+fits_int64(const char *dig, size_t nd, int64_t point, int neg)
+{
+	const char *lim = neg ? "9223372036854775808" : "9223372036854775807";
+	size_t i;
+
+	if (point != 19)
+		return point < 19;
+	for (i = 0; i < 19; i++) {
+		char c = i < nd ? dig[i] : '0';
+
+		if (c != lim[i])
+			return c < lim[i];
+	}
+	return 1;
+}
+
 /*
  * Appends the number text s[0..n) in the one form equal values share:
  * exact from its decimal digits, never through a double, so 1, 1.0 and
  * 1e0 all give "1", and 9007199254740993.0 stays apart from ...992.
- * Integers of up to 21 digits print plainly, other values in fixed point
- * when their exponent is small, else as D.DDDeX.
+ * Whole numbers that fit int64 print plainly (beyond, JSON readers such
+ * as jansson, and our scanner, refuse an integer), other values in fixed
+ * point when their exponent is small, else as D.DDDeX.
  */
 static void
 canon_number(const char *s, size_t n, struct buf *out)
@@ -547,7 +566,7 @@ canon_number(const char *s, size_t n, struct buf *out)
 		if (neg)
 			buf_addc(out, '-');
 		/* value = 0.dig * 10^point */
-		if (point >= (int64_t)nd && point <= 21) {
+		if (point >= (int64_t)nd && fits_int64(dig, nd, point, neg)) {
 			buf_add(out, dig, nd);
 			for (k = (int64_t)nd; k < point; k++)
 				buf_addc(out, '0');

@@ -5,7 +5,7 @@
 #
 #   tests/chaos.sh BINDIR EVENTS KILLS MODE [SEED]
 #
-# It kills until KILLS kills have cut a run short (at most 5 x KILLS).
+# It kills until KILLS kills have cut a run short (at most 10 x KILLS).
 #
 # MODE: group  SIGKILL the whole process group
 #       one    SIGKILL one process of the pipeline, at random
@@ -72,7 +72,7 @@ bash -c "$(pipeline ref ref/input)" 2>/dev/null || {
 span=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
 
 runs=0 cut=0 k=0
-while [ "$cut" -lt "$kills" ] && [ "$k" -lt $((kills * 5)) ]; do
+while [ "$cut" -lt "$kills" ] && [ "$k" -lt $((kills * 10)) ]; do
 	k=$((k + 1))
 	# job control: the run is a process group of its own, pgid = pid
 	set -m
@@ -84,7 +84,8 @@ while [ "$cut" -lt "$kills" ] && [ "$k" -lt $((kills * 5)) ]; do
 	ms=$(( (RANDOM * 32768 + RANDOM) % (span / 3 + 1) ))
 	sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
 	if [ "$mode" = one ]; then
-		victim=$(pgrep -g "$pid" | grep -v "^$pid\$" | shuf -n 1 \
+		# one of the tools still running (not one that has exited)
+		victim=$(pgrep -r R,S,D -g "$pid" | grep -v "^$pid\$" | shuf -n 1 \
 		    --random-source=<(yes "$k"))
 		kill -9 "${victim:-$pid}" 2>/dev/null
 	else
