@@ -3,7 +3,9 @@
 # swatermark | swindow, each compared exactly with tests/model/model.py (a
 # reference model written from SPEC.md and the man pages), with invariants
 # (no crash, no sanitizer report, every record accounted for, two runs
-# alike).  A failure prints a minimized command; see tests/model/stress.py.
+# alike).  A third of them carry checkpoint barriers and are also cut at a
+# barrier, restored ($restore) and compared with the uninterrupted run.
+# A failure prints a minimized command; see tests/model/stress.py.
 
 load helper
 

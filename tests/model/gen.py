@@ -5,10 +5,26 @@ swatermark ... | swindow ...), the argument lists, and the input lines
 (0-40 of them, mostly realistic, some edge values).  Side files are named
 relative to the case's directory (late.ndjson, dead.ndjson, ...), so the
 command printed for a failure is the command that ran.
+
+add_checkpoints(rng, case) makes a case a checkpoint case: it inserts one or
+two barrier lines {"$checkpoint":N,"dir":"@DIR@"} among the input lines
+(DIR_MARK stands for the case's directory, filled in when it runs; barrier
+0, the start of a fresh run, only as the first line) and picks the one to
+cut at and restore from (case.restore, its N), how many lines after it the
+first part reads too before it ends (case.extra: the records a killed run
+processed after its last barrier), and whether a torn line is appended to
+the side files after the first part (case.junk).  Most barriers go where
+the model says they cut through state (interesting_cuts: records held by
+--reorder, late drops and dead letters before, open sessions, windows
+fired and kept by -L, count windows half full, also of keys past their
+first window, -d in swindow, either stage of a pipeline); some cases get
+--id NAME, and numbers a snapshot must keep exactly (SNAP_NUMS).  Its own
+rng (ckpt_rng(seed, i)), so the cases are the same with or without it.
 """
 
 import math
 import random
+import re
 import struct
 from fractions import Fraction
 
@@ -26,6 +42,16 @@ class Case:
         self.wm_argv = None
         self.sw_argv = None
         self.lines = []
+        self.restore = None     # the barrier (its N) to cut at, or None
+        self.extra = 0          # lines after it the first part reads too
+        self.junk = False       # a torn line in the side files after it
+
+    def copy(self, lines):
+        c = Case()
+        c.kind, c.wm_argv, c.sw_argv = self.kind, self.wm_argv, self.sw_argv
+        c.restore, c.extra, c.junk = self.restore, self.extra, self.junk
+        c.lines = list(lines)
+        return c
 
     def argvs(self):
         if self.kind == 'swindow':
@@ -708,3 +734,123 @@ def gen_pipe(rng):
 
 def case_rng(seed, i):
     return random.Random('%s:%d' % (seed, i))
+
+
+# --- checkpoints -----------------------------------------------------------
+
+DIR_MARK = '@DIR@'
+
+
+def barrier_text(rng, n):
+    r = rng.random()
+    if r < 0.8:
+        return '{"$checkpoint":%d,"dir":"%s"}' % (n, DIR_MARK)
+    if r < 0.9:
+        return '{"$checkpoint":%d,"dir":"%s","final":true}' % (n, DIR_MARK)
+    return '{"$checkpoint":%d,"src":[1, {"a":"b"}],"dir":"%s"}' % (n,
+                                                                  DIR_MARK)
+
+
+NUM_MEMBER = re.compile(r'("(?:v|k|g|x)": ?)-?[0-9][0-9.eE+-]*(?=[,}])')
+SNAP_NUMS = ['1e19', '-1e19', '9223372036854775808.0',
+             '1.8446744073709552e+19', '-9223372036854775809e0', '99999999999999999999.0', '1e20',
+             '123456789012345678901.5', '0.1000000000000000000000001',
+             '-0.0', '5e-324', '1e308', '9223372036854775807',
+             '-9223372036854775808']
+
+
+def is_barrier_mark(line):
+    return line.startswith('{"$checkpoint":') and DIR_MARK in line
+
+
+def interesting_cuts(case):
+    """{what: [positions]}: where a barrier before case.lines[pos] would cut
+    through state the model names (model.barrier_state and swatermark's:
+    'held', 'count-index', ...; 's2-...' in a pipeline's second stage)."""
+    import model
+    base = 1000
+    lines = []
+    for i, l in enumerate(case.lines):
+        lines.append('{"$checkpoint":%d,"dir":"%s"}' % (base + i, DIR_MARK))
+        lines.append(l)
+    lines.append('{"$checkpoint":%d,"dir":"%s"}' % (base + len(case.lines),
+                                                   DIR_MARK))
+    where = {}
+    try:
+        for s, (tool, argv) in enumerate(case.argvs()):
+            res = model.run(tool, argv, lines)
+            for n, tags in res.barriers:
+                for t in tags:
+                    if t not in ('window-open',):
+                        where.setdefault(('s2-' if s else '') + t,
+                                         []).append(n - base)
+            lines = [model.out_text(x) for x in res.stdout]
+    except Exception:           # the model refuses: no preference
+        return {}
+    return where
+
+
+def add_checkpoints(rng, case):
+    """Barriers in the input and the cut (see the module docstring);
+    sometimes --id NAME for a tool."""
+    n = len(case.lines)
+    cuts = [rng.randint(0, n)]
+    if rng.random() < 0.6:
+        # where the barrier cuts through something: records held by
+        # --reorder, windows fired and kept by -L, a count window half full
+        # (of a key whose first one is done), after late records and dead
+        # letters, ... (the model says where)
+        where = interesting_cuts(case)
+        if where:
+            cuts = [rng.choice(where[rng.choice(sorted(where))])]
+    if rng.random() < 0.35:
+        cuts.append(rng.randint(0, n))
+    cuts.sort()
+    first = rng.choice([1, 2, 3, 7, 7, 7, 100])
+    nums = [first + 5 * i for i in range(len(cuts))]
+    zero = rng.random() < 0.08
+    lines = list(case.lines)
+    for pos, num in reversed(list(zip(cuts, nums))):
+        lines.insert(pos, barrier_text(rng, num))
+    if zero:
+        lines.insert(0, '{"$checkpoint":0,"dir":"%s"}' % DIR_MARK)
+        nums = [0] + nums
+    if rng.random() < 0.12:
+        # numbers a snapshot must keep as they were: whole numbers outside
+        # int64 written as reals (their canonical spelling is digits only),
+        # exact decimals beyond a double
+        for _ in range(rng.randint(1, 3)):
+            data = [i for i, l in enumerate(lines) if not
+                    is_barrier_mark(l) and NUM_MEMBER.search(l)]
+            if not data:
+                break
+            i = rng.choice(data)
+            lines[i] = NUM_MEMBER.sub(
+                lambda m: m.group(1) + rng.choice(SNAP_NUMS), lines[i],
+                count=1)
+    case.lines = lines
+    case.restore = rng.choice(nums)
+    where = next(i for i, l in enumerate(lines)
+                 if is_barrier_mark(l) and
+                 l.startswith('{"$checkpoint":%d,' % case.restore))
+    if rng.random() < 0.15:
+        # a bad record after the cut: the restored run stops there too (or
+        # skips it, or dead-letters it at the same line)
+        lines.insert(rng.randint(where + 1, len(lines)),
+                     rng.choice(['nope', '{"ts":1', '[1,2]', '{"ts":1}}',
+                                 '{"a":"\u00e9"} x']))
+    rest = len(lines) - where - 1
+    case.extra = 0 if rest == 0 or rng.random() < 0.6 else \
+        rng.randint(1, rest)
+    case.junk = rng.random() < 0.3
+    # --id NAME: the snapshot's name and the entry in "ops"
+    if rng.random() < 0.15:
+        if case.kind in ('swindow', 'pipe') and rng.random() < 0.6:
+            case.sw_argv = case.sw_argv + ['--id', rng.choice(['w', 'win-1'])]
+        if case.kind in ('swatermark', 'pipe') and rng.random() < 0.6:
+            case.wm_argv = case.wm_argv + ['--id', 'wm']
+    return case
+
+
+def ckpt_rng(seed, i):
+    return random.Random('%s:%d:ckpt' % (seed, i))

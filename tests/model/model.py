@@ -17,6 +17,14 @@ messages expected at exit, the exit status, the line of a fatal bad record,
 accounting counts, and *tags*: names of features the case touched, so that a
 driver can leave out classes of known defects (see stress.py --avoid).
 
+Checkpoint barriers ($checkpoint) and restores ($restore) in the input are
+forwarded in stream order with the tool's ID appended to "ops"
+(forward_control); they are not lines of the input (the line numbers leave
+them out); barrier 0 empties the side files.  The model does not restore
+state: stress.py compares a restored run with the uninterrupted one.  At
+each barrier the model notes what it cut through (Result.barriers, tags
+ckpt-*), for the coverage of that test and for gen.add_checkpoints.
+
 Where the contract is silent, the choice made is marked CHOICE: in a comment
 (Flink's behaviour was the guide); the list is also in the report.
 
@@ -201,8 +209,11 @@ def canon_num(text):
     if not dig:
         return '0'
     nd = len(dig)
-    if nd <= point <= 21:
-        s = dig + '0' * (point - nd)
+    whole = dig + '0' * (point - nd) if nd <= point <= 19 else None
+    # a whole number is written plainly only where JSON readers (jansson)
+    # take it as an integer: within int64
+    if whole is not None and -2**63 <= int(sign + whole) <= 2**63 - 1:
+        s = whole
     elif 0 < point < nd:
         s = dig[:point] + '.' + dig[point:]
     elif -6 < point <= 0:
@@ -265,6 +276,22 @@ def max_digits(v):
     if isinstance(v, Obj):
         return max([max_digits(x) for _, x in v.pairs] or [0])
     return 0
+
+
+def big_whole_real(v):
+    """A number in v (nested too) that is whole, outside int64 and not
+    written as an integer: its canonical spelling is an integer token that
+    jansson refuses (the tag 'bigint-real')."""
+    if isinstance(v, Num):
+        t = v.text
+        return ('.' in t or 'e' in t or 'E' in t) and \
+            v.frac.denominator == 1 and not INT64_MIN <= v.frac <= INT64_MAX \
+            and len(canon_num(t)) <= 22 and 'e' not in canon_num(t)
+    if isinstance(v, list):
+        return any(big_whole_real(x) for x in v)
+    if isinstance(v, Obj):
+        return any(big_whole_real(x) for _, x in v.pairs)
+    return False
 
 
 def naive_compact(v):
@@ -516,6 +543,7 @@ class Result:
         self.late = 0
         self.skipped = 0
         self.dead_count = 0
+        self.barriers = []        # (N, what it cut through) per $checkpoint
 
 
 def _plural(n, word):
@@ -555,9 +583,17 @@ class BadPolicy:
 def input_lines(lines):
     """(lineno, line) for the non-blank lines; a trailing CR is dropped.
     CHOICE: the line without its CR is also what --late and --dead-letter
-    write as the raw text (the generator writes no CR in such cases)."""
-    for i, raw in enumerate(lines, 1):
+    write as the raw text (the generator writes no CR in such cases).
+    Barriers and restores ($checkpoint, $restore) are not lines of the
+    input (streamutils.7): the line numbers leave them out, so they are
+    those of the input scheckpoint(1) read."""
+    i = 0
+    for raw in lines:
         line = raw[:-1] if raw.endswith('\r') else raw
+        if is_other_control(line):
+            yield i, line
+            continue
+        i += 1
         if line.strip(' \t\n\r') == '':
             continue
         yield i, line
@@ -568,11 +604,116 @@ def is_watermark(line):
 
 
 def is_other_control(line):
-    """$checkpoint and $restore: forwarded in place (not generated yet;
-    scheckpoint is a later feature).  CHOICE: swatermark --reorder forwards
-    them at once too, not after the held records."""
+    """$checkpoint and $restore: forwarded in place, with the tool's ID
+    appended to "ops" (forward_control).  CHOICE: swatermark --reorder
+    forwards them at once too, not after the held records (the held records
+    are in the snapshot)."""
     return line.startswith('{"$checkpoint":') or \
         line.startswith('{"$restore":')
+
+
+def _top_members(text):
+    """[(name, start, end)] of the top-level members of an object's text:
+    the span of each value's raw text; None when not an object."""
+    text_s = text.rstrip(' \t')
+    if not (text_s.startswith('{') and text_s.endswith('}')):
+        return None
+    out = []
+    i, n = 1, len(text_s) - 1
+    while i < n:
+        while i < n and text_s[i] in ' \t,':
+            i += 1
+        if i >= n or text_s[i] != '"':
+            break
+        j = i + 1
+        while text_s[j] != '"':
+            j += 2 if text_s[j] == '\\' else 1
+        name = json.loads(text_s[i:j + 1])
+        k = text_s.index(':', j + 1) + 1
+        while text_s[k] in ' \t':
+            k += 1
+        start, depth, instr, esc = k, 0, False, False
+        while k < n:
+            ch = text_s[k]
+            if instr:
+                if esc:
+                    esc = False
+                elif ch == '\\':
+                    esc = True
+                elif ch == '"':
+                    instr = False
+            elif ch == '"':
+                instr = True
+            elif ch in '[{':
+                depth += 1
+            elif ch in ']}':
+                depth -= 1
+            elif ch == ',' and depth == 0:
+                break
+            k += 1
+        end = k
+        while end > start and text_s[end - 1] in ' \t':
+            end -= 1
+        out.append((name, start, end))
+        i = k
+    return out
+
+
+def control_id(line, op_id):
+    """The ID a tool takes for a $checkpoint/$restore: --id NAME, else its
+    place in the pipeline (entries in "ops" + 1)."""
+    if op_id is not None:
+        return op_id
+    try:
+        ops = parse_json(line).get('ops')
+    except ValueError:
+        ops = MISSING
+    return str(len(ops) + 1 if isinstance(ops, list) else 1)
+
+
+def forward_control(line, op_id=None):
+    """A $checkpoint or $restore as a tool forwards it: its ID appended to
+    the "ops" array, added as the last member when there is none; the rest
+    of the text as it was."""
+    ident = canon_str(control_id(line, op_id))
+    members = _top_members(line)
+    for name, start, end in members or []:
+        if name == 'ops' and line[start] == '[' and line[end - 1] == ']':
+            inner = line[start + 1:end - 1].rstrip(' \t')
+            sep = ',' if inner.strip(' \t') else ''
+            return line[:start + 1] + inner + sep + ident + line[end - 1:]
+    body = line.rstrip(' \t')
+    return body[:-1] + ',"ops":[' + ident + ']}' + line[len(body):]
+
+
+def checkpoint_number(line):
+    """N of a {"$checkpoint":N,...} line, or None."""
+    if not line.startswith('{"$checkpoint":'):
+        return None
+    try:
+        v = parse_json(line).get('$checkpoint')
+    except ValueError:
+        return None
+    return int(v.text) if isinstance(v, Num) and v.is_int else None
+
+
+def control(res, o, line, files, state_tags):
+    """A $checkpoint or $restore read by a stateful tool: forwarded with
+    its ID; barrier 0 (the start of a fresh run) empties the --late and
+    --dead-letter files first.  state_tags: what the barrier cut through,
+    for the tags (coverage of the checkpoint test, stress.py)."""
+    n = checkpoint_number(line)
+    if n is not None:
+        res.barriers.append((n, frozenset(state_tags)))
+        res.tags.add('ckpt')
+        res.tags |= {'ckpt-' + t for t in state_tags}
+        if n == 0:
+            for name in files:
+                if name in res.files:
+                    res.files[name] = []
+                if name in res.dead:
+                    res.dead[name] = []
+    res.stdout.append(forward_control(line, o.op_id))
 
 
 def watermark_time(line, unit):
@@ -625,6 +766,7 @@ COMMON = {
     '--time-unit': ('time_unit', 'one'), '--time-out': ('time_out', 'one'),
     '--skip-bad': ('skip_bad', 'flag'), '--dead-letter': ('dead', 'one'),
     '-d': ('delay', 'one'), '--max-delay': ('delay', 'one'),
+    '--id': ('op_id', 'one'),
 }
 
 
@@ -669,7 +811,14 @@ def run_swatermark(argv, lines):
 
     for seq, (lineno, line) in enumerate(input_lines(lines)):
         if is_other_control(line):
-            out.append(line)
+            st = set()
+            if buf:
+                st.add('held')
+            if res.late:
+                st.add('late')
+            if o.dead and res.dead[o.dead]:
+                st.add('dead')
+            control(res, o, line, [late, o.dead], st)
             continue
         if is_watermark(line):
             try:
@@ -1082,7 +1231,9 @@ def run_swindow(argv, lines):
 
     for seq, (lineno, line) in enumerate(input_lines(lines)):
         if is_other_control(line):
-            out.append(line)
+            control(res, o, line, [o.late, o.dead],
+                    barrier_state(res, o, spec, fixed, sessions, counts,
+                                  D, W))
             continue
         if is_watermark(line):
             if D is not None:
@@ -1124,6 +1275,9 @@ def run_swindow(argv, lines):
             for a in aggs:
                 if a.func in NUMERIC:
                     numeric_value(values[a.path])
+                elif a.func in ('first', 'last', 'collect', 'distinct') and \
+                        big_whole_real(values[a.path]):
+                    res.tags.add('bigint-real')
             if isinstance(spec, Fixed) and not any(
                     -INT64_MAX <= s and s + spec.size <= INT64_MAX
                     for s in spec.starts(t)) and spec.starts(t):
@@ -1142,6 +1296,8 @@ def run_swindow(argv, lines):
         for v in keyvals:
             if canon(v) != naive_compact(v):
                 res.tags.add('canon-key')
+            if big_whole_real(v):
+                res.tags.add('bigint-real')
         if len(keys) == 1:
             key = canon(keyvals[0])
         elif keys:
@@ -1234,6 +1390,34 @@ def run_swindow(argv, lines):
         res.stderr.append('swindow: %s dropped' %
                           _plural(res.late, 'late event'))
     return res
+
+
+def barrier_state(res, o, spec, fixed, sessions, counts, D, W):
+    """What a barrier cuts through in swindow (tags ckpt-*)."""
+    st = set()
+    if res.late:
+        st.add('late')
+    if o.dead and res.dead[o.dead]:
+        st.add('dead')
+    if D is not None and W is not None:
+        st.add('d')
+    if isinstance(spec, Count):
+        if counts:
+            st.add('count-partial')
+        if any(w.index for w in counts.values()):
+            st.add('count-index')
+    elif isinstance(spec, Session):
+        wins = [w for lst in sessions.values() for w in lst]
+        if wins:
+            st.add('session-open')
+        if o.lateness is not None and any(w.rev for w in wins):
+            st.add('session-fired-L')
+    else:
+        if fixed:
+            st.add('window-open')
+        if o.lateness is not None and any(w.rev for w in fixed.values()):
+            st.add('window-fired-L')
+    return st
 
 
 def late_record(res, o, line):

@@ -3,7 +3,8 @@
 
     python3 tests/model/stress.py --bin DIR [--seed S] [--cases N | --seconds T]
                                   [--avoid TAG,...] [--case K] [--keep-going]
-                                  [--no-minimize] [--max-lines N] [-v]
+                                  [--no-minimize] [--max-lines N]
+                                  [--checkpoints] [-j N] [-v]
 
 Each case (tests/model/gen.py) runs against DIR/swindow and DIR/swatermark
 in its own temporary directory, and is compared exactly with the reference
@@ -13,12 +14,51 @@ Invariants the model need not decide are checked too: no crash (a signal,
 or exit >= 128), no sanitizer report on stderr, every data record accounted
 for (plain count over the last output of each window + late + skipped +
 dead-lettered = data records in; tumble, session and count windows), and a
-second run byte-identical to the first.
+second run byte-identical to the first (snapshots too).
+
+The checkpoint test (a third of the cases; every case with --checkpoints):
+the input holds one or two barriers {"$checkpoint":N,"dir":"<the case's
+directory>"} (gen.add_checkpoints; the model forwards them with the tool's
+ID appended to "ops", so the run above checks them too).  Then the run is
+cut at one barrier and restored, and compared with the uninterrupted run:
+  1. a fresh start (fresh state directory) reads the input up to and
+     including the barrier (sometimes a few lines more, as a run killed
+     later would have: case.extra) and ends; its output up to its barrier
+     must be the uninterrupted run's; sometimes a torn line is appended to
+     the side files after it (case.junk);
+  2. a fresh process per stage reads {"$restore":N,"dir":...} and the rest
+     of the input (a pipeline stage by stage, as above); its stdout must be
+     the uninterrupted run's after its barrier, with the restore record
+     (forwarded with the same "ops") in the barrier's place; its exit
+     status and its stderr (the counts; the line of a fatal bad record) the
+     same; the side files (cut back to their length at the barrier by the
+     restore) then the uninterrupted run's, byte for byte; the same
+     snapshot files, with as many pieces of state;
+  3. when a barrier follows, the same again from the snapshot the restored
+     run wrote there.
+A stage that stopped at a bad record before the barrier is not cut (it
+wrote no snapshot), nor are the stages after it.  Barrier 0 comes only
+first, and then the side files start with a line from "an earlier run"
+(barrier 0 empties them).  Checkpoint cases draw from a random generator
+of their own, so the cases are the same as without them.  Failures:
+ckpt-prefix, restore-stdout, restore-exit, restore-stderr, restore-files,
+restore-snapshot (and timeout, crash, sanitizer in any run).  -v prints the
+checkpoint coverage at the end: the model's tags ckpt-* (what a barrier
+cut through: held, late, dead, d, session-open, session-fired-L,
+window-open, window-fired-L, count-partial, count-index) and restored
+(-stage2: both stages; -twice: step 3; -exit1: the run stops at a bad
+record after the cut; -extra, -torn, -0: barrier 0; -id: --id NAME), in
+cases.
+
+Cases run -j N at once (default: the CPUs, at most 4), in $TMPDIR, else in
+/dev/shm when there is one (snapshots are fsynced), and are reported in
+order.
 
 On the first failure the input is minimized (delta debugging over lines,
 then members of the objects left; same command) and the seed, case number,
 the command (a here-document, or printf when a line needs escapes), expected
-and got are printed; exit 1.  On success: "model: N cases passed (seed S)".
+and got are printed (for the checkpoint test the command goes on with the
+cut and the restore); exit 1.  On success: "model: N cases passed (seed S)".
 Cases are deterministic for a seed (case K is gen.gen_case seeded with
 "S:K"), so --case K reruns one; --keep-going reports every failure; the
 default seed is the time.  --max-lines (default 40) allows longer inputs
@@ -41,12 +81,20 @@ nothing.  Tags (set by the model when a case touches the feature):
   longnum          a value from the input with more than 60 digits
   sum-1100         a sum/avg over a number with more than 1100 digits
                    after the point (it counts as its nearest double)
+  ckpt, ckpt-*     a barrier in the input; what it cut through (above)
+  bigint-real      a key or a first/last/collect/distinct value that is a
+                   whole number outside int64 written as a real (1e19,
+                   9223372036854775808.0): its canonical spelling is an
+                   integer token jansson refuses, in a snapshot too
   sum-int-reading  a sum of whole numbers, some written as reals (1.0,
                    1e2), whose text differs between the two readings of
                    "integer sums" (the model reads them by value)
 """
 
 import argparse
+import collections
+import concurrent.futures
+import itertools
 import json
 import os
 import re
@@ -55,6 +103,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -64,6 +113,7 @@ sys.dont_write_bytecode = True        # no __pycache__ in the source tree
 import gen    # noqa: E402
 import model  # noqa: E402
 
+CKPT_SHARE = 1 / 3      # the share of checkpoint cases (--checkpoints: all)
 SANITIZER = ('runtime error:', 'AddressSanitizer', 'LeakSanitizer')
 TIMEOUT = 20
 
@@ -83,37 +133,92 @@ class Stage:
 
 
 SIDE_FILES = ('late.ndjson', 'dead.ndjson', 'wmlate.ndjson', 'wmdead.ndjson')
+PREFILL = b'{"left over":"from an earlier run"}\n'
+TORN = b'{"torn":'
+
+
+def side_files(argv):
+    """The side files a tool's argv names."""
+    out = []
+    for opt in ('--late', '--dead-letter'):
+        if opt in argv:
+            name = argv[argv.index(opt) + 1]
+            if name not in ('pass', 'drop'):
+                out.append(name)
+    return out
+
+
+def op_id(argv):
+    return argv[argv.index('--id') + 1] if '--id' in argv else None
+
+
+def case_input(case, workdir):
+    """The case's lines with its directory in the barriers."""
+    d = json.dumps(workdir)[1:-1]
+    return [l.replace(gen.DIR_MARK, d) if gen.is_barrier_mark(l) else l
+            for l in case.lines]
+
+
+def encode(lines):
+    return ''.join(l + '\n' for l in lines).encode('utf-8', 'surrogatepass')
+
+
+def prefills(case):
+    """Barrier 0 first: the side files hold something from an earlier run
+    (barrier 0 empties them)."""
+    if case.lines and gen.is_barrier_mark(case.lines[0]) and \
+            case.lines[0].startswith('{"$checkpoint":0,'):
+        return [n for _, argv in case.argvs() for n in side_files(argv)]
+    return []
+
+
+def run1(tool, argv, bindir, workdir, data):
+    try:
+        p = subprocess.run([os.path.join(bindir, tool)] + argv,
+                           input=data, cwd=workdir,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT)
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = 'timeout', e.stdout or b'', e.stderr or b''
+    except OSError as e:
+        # not the tool's answer: it could not be run (being rebuilt?)
+        sys.exit('model: cannot run %s: %s' % (tool, e))
+    return Stage(tool, argv, rc, out, err, None)
+
+
+def collect(workdir):
+    """The side files and the snapshots (ckpt.N/op.ID) in workdir."""
+    files, snaps = {}, {}
+    for name in SIDE_FILES:
+        path = os.path.join(workdir, name)
+        if os.path.exists(path):
+            with open(path, 'rb') as f:
+                files[name] = f.read()
+    for d in sorted(os.listdir(workdir)):
+        if d.startswith('ckpt.') and os.path.isdir(os.path.join(workdir, d)):
+            for op in sorted(os.listdir(os.path.join(workdir, d))):
+                with open(os.path.join(workdir, d, op), 'rb') as f:
+                    snaps[d + '/' + op] = f.read()
+    return files, snaps
 
 
 def run_tools(case, bindir, workdir):
     """Runs the case's stages in workdir; the pipeline's second stage reads
     the first one's output (a replay: the same as a pipe)."""
     os.makedirs(workdir)
-    data = ''.join(l + '\n' for l in case.lines).encode('utf-8',
-                                                        'surrogatepass')
+    for name in prefills(case):
+        with open(os.path.join(workdir, name), 'wb') as f:
+            f.write(PREFILL)
+    data = encode(case_input(case, workdir))
     stages = []
     for tool, argv in case.argvs():
-        try:
-            p = subprocess.run([os.path.join(bindir, tool)] + argv,
-                               input=data, cwd=workdir,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=TIMEOUT)
-            rc, out, err = p.returncode, p.stdout, p.stderr
-        except subprocess.TimeoutExpired as e:
-            rc, out, err = 'timeout', e.stdout or b'', e.stderr or b''
-        except OSError as e:
-            # not the tool's answer: it could not be run (being rebuilt?)
-            sys.exit('model: cannot run %s: %s' % (tool, e))
-        stages.append(Stage(tool, argv, rc, out, err, None))
-        data = out
-    files = {}
-    for name in SIDE_FILES:
-        path = os.path.join(workdir, name)
-        if os.path.exists(path):
-            with open(path, 'rb') as f:
-                files[name] = f.read()
+        st = run1(tool, argv, bindir, workdir, data)
+        stages.append(st)
+        data = st.out
+    files, snaps = collect(workdir)
     for s in stages:
-        s.files = files
+        s.files, s.snaps = files, snaps
     shutil.rmtree(workdir, ignore_errors=True)
     return stages
 
@@ -241,22 +346,29 @@ def skip_msg(tool, err_lines):
     return 0
 
 
-def check_stage(st, res, data_in_lines):
-    """Raises Failure when the stage differs from the model's Result."""
+def check_alive(st, what=''):
+    """No timeout, no crash, no sanitizer report, stdout ends lines."""
     err = st.err.decode('utf-8', 'replace')
+    name = st.tool + what
     if st.rc == 'timeout':
-        raise Failure('timeout', '%s did not finish in %ds' % (st.tool,
+        raise Failure('timeout', '%s did not finish in %ds' % (name,
                                                                TIMEOUT))
     if st.rc < 0 or st.rc >= 128:
         raise Failure('crash', '%s: exit status %s (signal)\n%s' %
-                      (st.tool, st.rc, err[-3000:]))
+                      (name, st.rc, err[-3000:]))
     for s in SANITIZER:
         if s in err:
             raise Failure('sanitizer', '%s: sanitizer report:\n%s' %
-                          (st.tool, err[-4000:]))
+                          (name, err[-4000:]))
     if st.out and not st.out.endswith(b'\n'):
         raise Failure('stdout', '%s: stdout does not end with a newline'
-                      % st.tool)
+                      % name)
+
+
+def check_stage(st, res, data_in_lines):
+    """Raises Failure when the stage differs from the model's Result."""
+    err = st.err.decode('utf-8', 'replace')
+    check_alive(st)
     got = text_lines(st.out)
     exp = res.stdout
     i = first_diff(exp, got)
@@ -311,9 +423,14 @@ def check_accounting(st, in_lines):
     dead-lettered (swindow: tumble, session, count windows with a plain
     count); forwarded, dropped late, skipped or dead-lettered
     (swatermark)."""
+    # count windows do not read watermarks: passed on as they are
+    untimed = st.tool == 'swindow' and '--count' in st.argv
+
     def is_data(l):
         l = l[:-1] if l.endswith('\r') else l
         if not l.strip(' \t'):
+            return False
+        if untimed and model.is_watermark(l):
             return False
         if model.is_watermark(l) or model.is_other_control(l):
             try:                      # a control record that is not JSON
@@ -333,7 +450,8 @@ def check_accounting(st, in_lines):
             dead = len(text_lines(st.files.get(name, b'')))
     out = text_lines(st.out)
     if st.tool == 'swatermark':
-        fwd = sum(1 for l in out if not model.is_watermark(l))
+        fwd = sum(1 for l in out if not model.is_watermark(l) and
+                  not model.is_other_control(l))
         if fwd + late + skipped + dead != data_in:
             raise Failure('accounting', 'swatermark: %d forwarded + %d late '
                           '+ %d skipped + %d dead-lettered != %d data '
@@ -350,7 +468,7 @@ def check_accounting(st, in_lines):
     keys = model.parse_keys(o.keys)
     recs = []
     for l in out:
-        if model.is_watermark(l):
+        if model.is_watermark(l) or model.is_other_control(l):
             continue
         m = split_members(l)
         if m is None:
@@ -401,16 +519,32 @@ def show_lines(exp, got, i):
 
 # --- one case --------------------------------------------------------------
 
-def evaluate(case, bindir, tmp, avoid, counter=[0]):
+COVER = {}       # coverage of the checkpoint test: tag -> cases (-v)
+COVER_LOCK = threading.Lock()
+RUN_DIRS = itertools.count(1)
+
+
+def scratch_dir():
+    """Where the cases run: $TMPDIR, else /dev/shm when it is there
+    (snapshots are fsynced: a tmpfs keeps that cheap), else /tmp."""
+    if os.environ.get('TMPDIR'):
+        return None
+    shm = '/dev/shm'
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return None
+
+
+def evaluate(case, bindir, tmp, avoid):
     """None when the case passes, 'skip' when it touches an avoided tag,
     else a Failure."""
     try:
         results = []
         tags = set()
-        counter[0] += 1
-        stages = run_tools(case, bindir, os.path.join(tmp, 'r%d' %
-                                                      counter[0]))
-        inp = case.lines
+        # one directory for every run of the case: the barriers name it
+        wd = os.path.join(tmp, 'r%d' % next(RUN_DIRS))
+        stages = run_tools(case, bindir, wd)
+        inp = case_input(case, wd)
         for (tool, argv), st in zip(case.argvs(), stages):
             res = model.run(tool, argv, inp)
             tags |= res.tags
@@ -421,21 +555,202 @@ def evaluate(case, bindir, tmp, avoid, counter=[0]):
         try:
             for st, res, inp in results:
                 check_stage(st, res, inp)
+            again = run_tools(case, bindir, wd)
+            for a, b in zip(stages, again):
+                if (a.rc, a.out, a.err, a.files, a.snaps) != \
+                        (b.rc, b.out, b.err, b.files, b.snaps):
+                    raise Failure('nondeterministic', '%s: a second run '
+                                  'gave other output' % a.tool)
+            if case.restore is not None:
+                for t in check_restore(case, bindir, wd, stages):
+                    tags.add(t)
         except Failure as f:
             f.tags = tags
             raise
-        counter[0] += 1
-        again = run_tools(case, bindir, os.path.join(tmp, 'r%d' %
-                                                     counter[0]))
-        for a, b in zip(stages, again):
-            if (a.rc, a.out, a.err, a.files) != (b.rc, b.out, b.err, b.files):
-                raise Failure('nondeterministic', '%s: a second run gave '
-                              'other output' % a.tool)
+        finally:
+            shutil.rmtree(wd, ignore_errors=True)
+        with COVER_LOCK:
+            for t in tags:
+                if t.startswith('ckpt') or t.startswith('restored'):
+                    COVER[t] = COVER.get(t, 0) + 1
     except Failure as f:
         return f
     except model.Usage as e:
         return Failure('model', 'the model refused the options: %s' % e)
     return None
+
+
+def restore_plan(case, lines):
+    """(b, N): the index of the barrier to cut at in lines and its number,
+    or None when the case has none (left out by the minimizer)."""
+    for i, l in enumerate(case.lines):
+        if gen.is_barrier_mark(l) and \
+                model.checkpoint_number(lines[i]) == case.restore:
+            return i, case.restore
+    return None
+
+
+def barrier_index(out_lines, n):
+    for i, l in enumerate(out_lines):
+        if model.checkpoint_number(l) == n:
+            return i
+    return None
+
+
+def passed_barrier(stages, n):
+    """For each stage in turn that passed barrier n in the uninterrupted
+    run, the index of the forwarded barrier in its output (a stage that
+    stopped at a bad record before it wrote no snapshot; the stages after
+    it are left out)."""
+    cut = []
+    for st in stages:
+        i = barrier_index(text_lines(st.out), n)
+        if i is None:
+            break
+        cut.append(i)
+    return cut
+
+
+def later_barrier(case, lines, b):
+    """(index, N) of the first barrier after line b, or None."""
+    for i in range(b + 1, len(lines)):
+        if gen.is_barrier_mark(case.lines[i]):
+            m = model.checkpoint_number(lines[i])
+            if m is not None and m != 0:
+                return i, m
+    return None
+
+
+def restore_run(case, bindir, wd, stages, lines, b, n, cut, what):
+    """A fresh process per stage on {"$restore":n} + lines[b + 1:], each
+    compared with the uninterrupted run after its barrier n."""
+    argvs = case.argvs()[:len(cut)]
+    rline = '{"$restore":%d,"dir":%s}' % (n, json.dumps(wd))
+    data = encode([rline] + lines[b + 1:])
+    first = rline
+    for (tool, argv), st, i in zip(argvs, stages, cut):
+        r = run1(tool, argv, bindir, wd, data)
+        check_alive(r, ' (%s)' % what)
+        first = model.forward_control(first, op_id(argv))
+        exp = [first] + text_lines(st.out)[i + 1:]
+        got = text_lines(r.out)
+        j = first_diff(exp, got)
+        if j is not None:
+            err = r.err.decode('utf-8', 'replace').strip()
+            raise Failure('restore-stdout', '%s %s: stdout differs from the '
+                          'uninterrupted run\'s (after its barrier) at line '
+                          '%d\n%s\n--- its stderr (exit %s)\n%s' %
+                          (tool, what, j + 1, show_lines(exp, got, j), r.rc,
+                           err[-2000:] or '(nothing)'))
+        if r.rc != st.rc:
+            raise Failure('restore-exit', '%s %s: exit status %s, '
+                          'uninterrupted %s\nstderr: %s' %
+                          (tool, what, r.rc, st.rc,
+                           r.err.decode('utf-8', 'replace').strip()))
+        eu = sorted(l for l in st.err.decode('utf-8', 'replace').split('\n')
+                    if l)
+        er = sorted(l for l in r.err.decode('utf-8', 'replace').split('\n')
+                    if l)
+        if eu != er:
+            raise Failure('restore-stderr', '%s %s: stderr: uninterrupted\n'
+                          '%s\nrestored\n%s' %
+                          (tool, what, '\n'.join(eu) or '(nothing)',
+                           '\n'.join(er) or '(nothing)'))
+        data = r.out
+    files, snaps = collect(wd)
+    for name in [x for _, argv in argvs for x in side_files(argv)]:
+        u, g = stages[0].files.get(name), files.get(name)
+        if u != g:
+            ul = text_lines(u or b'')
+            gl = text_lines(g or b'')
+            j = first_diff(ul, gl)
+            raise Failure('restore-files', '%s after the run %s differs '
+                          'from the uninterrupted run\'s at line %s%s\n%s' %
+                          (name, what, j + 1 if j is not None else '?',
+                           '' if g is not None else ' (no file)',
+                           show_lines(ul, gl, j)))
+    if len(cut) == len(stages):
+        # the same snapshots as the uninterrupted run's (before the cut:
+        # the first part's; after it: the restored run's), with as many
+        # pieces of state (their text may differ: a hash table's order)
+        u = stages[0].snaps
+        for key in sorted(set(u) | set(snaps)):
+            nu = len(text_lines(u[key])) if key in u else None
+            ng = len(text_lines(snaps[key])) if key in snaps else None
+            if nu != ng:
+                raise Failure('restore-snapshot', 'snapshot %s after the run'
+                              ' %s: %s, uninterrupted %s\n%s' %
+                              (key, what, 'none' if ng is None else
+                               '%d lines' % ng, 'none' if nu is None else
+                               '%d lines' % nu,
+                               show_lines(text_lines(u.get(key, b'')),
+                                          text_lines(snaps.get(key, b'')),
+                                          None)))
+
+
+def check_restore(case, bindir, wd, stages):
+    """Cut the run at barrier case.restore, restore, compare with the
+    uninterrupted run (stages); then, when a barrier follows, restore again
+    from the snapshot the restored run wrote there.  Returns tags for the
+    coverage."""
+    lines = case_input(case, wd)
+    plan = restore_plan(case, lines)
+    if plan is None:
+        return []
+    b, n = plan
+    cut = passed_barrier(stages, n)
+    if not cut:
+        return []
+    argvs = case.argvs()[:len(cut)]
+    os.makedirs(wd)
+    for name in prefills(case):
+        with open(os.path.join(wd, name), 'wb') as f:
+            f.write(PREFILL)
+    # 1. the first part: up to the barrier (and case.extra lines more, as a
+    # run killed later would have read), then end of input
+    data = encode(lines[:b + 1 + case.extra])
+    for (tool, argv), st, i in zip(argvs, stages, cut):
+        p = run1(tool, argv, bindir, wd, data)
+        check_alive(p, ' (the first part, up to barrier %d)' % n)
+        got, exp = text_lines(p.out), text_lines(st.out)
+        if got[:i + 1] != exp[:i + 1]:
+            j = first_diff(exp[:i + 1], got[:i + 1])
+            raise Failure('ckpt-prefix', '%s: the output up to barrier %d '
+                          'differs from the uninterrupted run\'s at line %d '
+                          '(the first part read %d lines)\n%s' %
+                          (tool, n, j + 1, b + 1 + case.extra,
+                           show_lines(exp[:i + 1], got[:i + 1], j)))
+        data = p.out
+    if case.junk:
+        # a run killed while writing: a torn line after the barrier
+        for name in [x for _, argv in argvs for x in side_files(argv)]:
+            path = os.path.join(wd, name)
+            if os.path.exists(path):
+                with open(path, 'ab') as f:
+                    f.write(TORN)
+    # 2. the restore
+    restore_run(case, bindir, wd, stages, lines, b, n, cut,
+                'restored from barrier %d' % n)
+    tags = ['restored'] + ['restored-stage2'] * (len(cut) > 1)
+    tags += ['restored-exit1'] * any(st.rc == 1 for st in stages[:len(cut)])
+    tags += ['restored-extra'] * (case.extra > 0)
+    tags += ['restored-torn'] * (case.junk and any(
+        os.path.exists(os.path.join(wd, x)) for _, argv in argvs
+        for x in side_files(argv)))
+    tags += ['restored-0'] * (n == 0)
+    tags += ['restored-id'] * any(op_id(argv) for _, argv in argvs)
+    # 3. a later barrier: restore from the snapshot a restored run wrote
+    nxt = later_barrier(case, lines, b)
+    if nxt is not None:
+        b2, m = nxt
+        cut2 = passed_barrier(stages, m)[:len(cut)]
+        if cut2:
+            restore_run(case, bindir, wd, stages, lines, b2, m, cut2,
+                        'restored from barrier %d, written by the run '
+                        'restored from %d' % (m, n))
+            tags.append('restored-twice')
+    shutil.rmtree(wd, ignore_errors=True)
+    return tags
 
 
 def ddmin(lines, fails):
@@ -470,15 +785,14 @@ def minimize(case, bindir, tmp, avoid, kind):
         if budget[0] <= 0:
             return False
         budget[0] -= 1
-        c = gen.Case()
-        c.kind, c.wm_argv, c.sw_argv, c.lines = (case.kind, case.wm_argv,
-                                                 case.sw_argv, list(lines))
-        r = evaluate(c, bindir, tmp, avoid)
+        r = evaluate(case.copy(lines), bindir, tmp, avoid)
         return isinstance(r, Failure) and r.kind == kind
     small = ddmin(list(case.lines), fails)
-    # then members of the objects left, one at a time
+    # then members of the objects left, one at a time (not of barriers)
     for i in range(len(small)):
         line = small[i]
+        if gen.is_barrier_mark(line):
+            continue
         if line.strip() != line and line.strip() and \
                 fails(small[:i] + [line.strip()] + small[i + 1:]):
             line = line.strip()
@@ -496,31 +810,96 @@ def minimize(case, bindir, tmp, avoid, kind):
                 small = small[:i] + [cand] + small[i + 1:]
             else:
                 j += 1
-    c = gen.Case()
-    c.kind, c.wm_argv, c.sw_argv, c.lines = (case.kind, case.wm_argv,
-                                             case.sw_argv, small)
-    return c
+    small = case.copy(small)
+    # the fewest lines after the barrier for the first part
+    if small.restore is not None:
+        for extra in range(0, small.extra):
+            c = small.copy(small.lines)
+            c.extra = extra
+            r = evaluate(c, bindir, tmp, avoid)
+            if isinstance(r, Failure) and r.kind == kind:
+                small = c
+                break
+    return small
 
 
-def command(case, bindir):
+RESTORE_KINDS = ('ckpt-prefix', 'restore-stdout', 'restore-exit',
+                 'restore-stderr', 'restore-files', 'restore-snapshot')
+
+
+def command(case, bindir, kind=None):
     """The shell command that runs the case, its input as a here-document
-    (or printf when a line needs escapes)."""
-    parts = [' '.join([tool] + [shlex.quote(a) for a in argv])
-             for tool, argv in case.argvs()]
+    (or printf when a line needs escapes).  Barriers name the directory the
+    command runs in.  For a failure of the checkpoint test it goes on: the
+    same tools cut at the barrier and restored."""
+    def pipeline(redir):
+        parts = [' '.join([tool] + [shlex.quote(a) for a in argv])
+                 for tool, argv in case.argvs()]
+        return parts[0] + redir + ''.join(' | ' + p for p in parts[1:])
+    marks = any(gen.is_barrier_mark(l) for l in case.lines)
     plain = all(l != 'EOF' and '\r' not in l and
                 all(c >= ' ' or c == '\t' for c in l) for l in case.lines)
-    head = 'cd "$(mktemp -d)" && PATH=%s:$PATH\n' % shlex.quote(
+    head = 'd=$(mktemp -d) && cd "$d" && PATH=%s:$PATH\n' % shlex.quote(
         os.path.abspath(bindir))
+    restore = kind in RESTORE_KINDS and case.restore is not None and \
+        restore_plan(case, case_input(case, '/')) is not None
+    pre = prefills(case)
+    fill = ''.join("printf '%%s\\n' %s >%s\n" % (
+        shlex.quote(PREFILL.decode().rstrip('\n')), n) for n in pre)
+    if not marks and not restore:
+        if not case.lines:
+            return head + pipeline(' </dev/null')
+        if plain:
+            return head + pipeline(" <<'EOF'") + '\n' + \
+                '\n'.join(case.lines) + '\nEOF'
+        fmt = ''.join(l.replace('\\', '\\\\').replace('%', '%%')
+                      .replace('\r', '\\r').replace("'", "'\\''") + '\\n'
+                      for l in case.lines)
+        return head + "printf '%s' | " % fmt + pipeline('')
+    sed = 'sed "s|%s|$d|"' % gen.DIR_MARK
     if not case.lines:
-        return head + parts[0] + ' </dev/null' + ''.join(' | ' + p
-                                                          for p in parts[1:])
-    if plain:
-        body = parts[0] + " <<'EOF'" + ''.join(' | ' + p for p in parts[1:])
-        return head + body + '\n' + '\n'.join(case.lines) + '\nEOF'
-    fmt = ''.join(l.replace('\\', '\\\\').replace('%', '%%')
-                  .replace('\r', '\\r').replace("'", "'\\''") + '\\n'
-                  for l in case.lines)
-    return head + "printf '%s' | " % fmt + ' | '.join(parts)
+        body = ': >in\n'
+    elif plain:
+        body = sed + " >in <<'EOF'\n" + '\n'.join(case.lines) + '\nEOF\n'
+    else:
+        fmt = ''.join(l.replace('\\', '\\\\').replace('%', '%%')
+                      .replace('\r', '\\r').replace("'", "'\\''") + '\\n'
+                      for l in case.lines)
+        body = "printf '%s' | " % fmt + sed + ' >in\n'
+    out = head + body + fill + '# the uninterrupted run\n' + \
+        pipeline(' <in') + '; echo "exit $?"'
+    if not restore:
+        return out
+    b, n = restore_plan(case, case_input(case, '/'))
+    names = [x for _, argv in case.argvs() for x in side_files(argv)]
+    out += '\n# cut at barrier %d (line %d of in): a fresh start that ' \
+        'reads up to it' % (n, b + 1)
+    if case.extra:
+        out += ' and %d line%s more' % (case.extra, 's' * (case.extra > 1))
+    out += ', then\n# a fresh process on $restore and the rest, to compare ' \
+        'with the run above after its barrier\n'
+    out += 'mkdir u && mv ckpt.*%s u/ 2>/dev/null    # (kept for the ' \
+        'comparison)\n' % ''.join(' ' + x for x in names)
+    out += fill
+    out += 'head -n %d in | %s >/dev/null\n' % (b + 1 + case.extra,
+                                               pipeline(''))
+    if case.junk and names:
+        out += ''.join("[ -e %s ] && printf '%%s' %s >>%s    # torn\n" % (
+            x, shlex.quote(TORN.decode()), x) for x in names)
+    cmp = '\nfor f in%s; do cmp u/$f $f; done' % ''.join(
+        ' ' + x for x in names) if names else ''
+
+    def restore_cmd(n, b):
+        return "{ printf '{\"$restore\":%d,\"dir\":\"%%s\"}\\n' \"$d\"; " \
+            'tail -n +%d in; } | %s; echo "exit $?"' % (n, b + 2,
+                                                       pipeline(''))
+    out += restore_cmd(n, b) + cmp
+    nxt = later_barrier(case, case_input(case, '/'), b)
+    if nxt is not None:
+        out += '\n# and from barrier %d, the snapshot that run wrote (line ' \
+            '%d of in)\n' % (nxt[1], nxt[0] + 1) + \
+            restore_cmd(nxt[1], nxt[0]) + cmp
+    return out
 
 
 def main():
@@ -538,6 +917,12 @@ def main():
                     help='report every failure (minimized), exit 1 at the end')
     ap.add_argument('--max-lines', type=int, default=40,
                     help='longest input (default 40)')
+    ap.add_argument('--checkpoints', action='store_true',
+                    help='make every case a checkpoint case (default: a '
+                    'third of them)')
+    ap.add_argument('-j', '--jobs', type=int,
+                    default=min(4, os.cpu_count() or 1),
+                    help='cases run at once (default: the CPUs, at most 4)')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else str(int(time.time()))
@@ -551,22 +936,41 @@ def main():
             return 2
     if args.cases is None and args.seconds is None:
         args.cases = 300
-    tmp = tempfile.mkdtemp(prefix='su-model-')
+    tmp = tempfile.mkdtemp(prefix='su-model-', dir=scratch_dir())
     passed = skipped = failed = 0
     seen_kinds = {}
     t0 = time.time()
+
+    def wanted(i):
+        if args.case is not None:
+            return i == args.case
+        if args.cases is not None:
+            return i < args.cases
+        return time.time() - t0 <= args.seconds
+
+    def make(i):
+        case = gen.gen_case(gen.case_rng(seed, i))
+        crng = gen.ckpt_rng(seed, i)
+        if crng.random() < CKPT_SHARE or args.checkpoints:
+            gen.add_checkpoints(crng, case)
+        return case
+
+    # cases run in parallel (the tools' time is most of it), reported in
+    # order
+    pool = concurrent.futures.ThreadPoolExecutor(max(1, args.jobs))
+    pending = collections.deque()
     try:
         i = args.case if args.case is not None else 0
         while True:
-            if args.case is not None and i != args.case:
+            while len(pending) < 2 * max(1, args.jobs) and wanted(i):
+                case = make(i)
+                pending.append((i, case, pool.submit(evaluate, case, bindir,
+                                                     tmp, avoid)))
+                i += 1
+            if not pending:
                 break
-            if args.cases is not None and args.case is None and \
-                    i >= args.cases:
-                break
-            if args.seconds is not None and time.time() - t0 > args.seconds:
-                break
-            case = gen.gen_case(gen.case_rng(seed, i))
-            r = evaluate(case, bindir, tmp, avoid)
+            k, case, fut = pending.popleft()
+            r = fut.result()
             if r is None:
                 passed += 1
             elif r == 'skip':
@@ -579,13 +983,14 @@ def main():
                 if not isinstance(r2, Failure):
                     small, r2 = case, r
                 print('model: FAIL: %s, seed %s, case %d (%d of %d input '
-                      'lines kept)' % (r2.kind, seed, i, len(small.lines),
+                      'lines kept)' % (r2.kind, seed, k, len(small.lines),
                                        len(case.lines)))
-                print('reproduce: python3 %s --bin %s --seed %s --case %d' %
-                      (os.path.relpath(__file__), shlex.quote(bindir),
-                       shlex.quote(seed), i))
+                print('reproduce: python3 %s --bin %s --seed %s --case %d%s'
+                      % (os.path.relpath(__file__), shlex.quote(bindir),
+                         shlex.quote(seed), k,
+                         ' --checkpoints' if args.checkpoints else ''))
                 print('command:')
-                print(command(small, bindir))
+                print(command(small, bindir, r2.kind))
                 print(r2.detail)
                 print('model tags: %s' % (', '.join(sorted(getattr(r2, 'tags',
                                                                    ())))
@@ -595,12 +1000,17 @@ def main():
                 seen_kinds[r2.kind] = seen_kinds.get(r2.kind, 0) + 1
                 if not args.keep_going:
                     return 1
-            if args.verbose and (i + 1) % 100 == 0:
-                print('model: %d cases, %.1fs' % (i + 1, time.time() - t0),
+            if args.verbose and (k + 1) % 100 == 0:
+                print('model: %d cases, %.1fs' % (k + 1, time.time() - t0),
                       file=sys.stderr)
-            i += 1
     finally:
+        for _, _, fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True)
         shutil.rmtree(tmp, ignore_errors=True)
+    if args.verbose:
+        print('model: checkpoint coverage (cases): %s' % ', '.join(
+            '%s %d' % kv for kv in sorted(COVER.items())), file=sys.stderr)
     if failed:
         print('model: %d cases passed, %d failed (seed %s)%s' %
               (passed, failed, seed, '' if not skipped else
