@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Randomized model test of swindow and swatermark.
+"""Randomized model test of swindow, swatermark and scheckpoint.
 
     python3 tests/model/stress.py --bin DIR [--seed S] [--cases N | --seconds T]
                                   [--avoid TAG,...] [--case K] [--keep-going]
@@ -15,6 +15,11 @@ or exit >= 128), no sanitizer report on stderr, every data record accounted
 for (plain count over the last output of each window + late + skipped +
 dead-lettered = data records in; tumble, session and count windows), and a
 second run byte-identical to the first (snapshots too).
+
+scheckpoint joins it (check_scheckpoint): a third of the cases with no
+barriers of their own that end well run again between scheckpoint -d st
+--every K and scheckpoint -d st --commit -o out; out must hold the data
+records of the run without it, and the side files must be the same.
 
 The checkpoint test (a third of the cases; every case with --checkpoints):
 the input holds one or two barriers {"$checkpoint":N,"dir":"<the case's
@@ -105,6 +110,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -564,6 +570,8 @@ def evaluate(case, bindir, tmp, avoid):
             if case.restore is not None:
                 for t in check_restore(case, bindir, wd, stages):
                     tags.add(t)
+            elif check_scheckpoint(case, bindir, tmp, stages):
+                tags.add('ckpt-scheckpoint')
         except Failure as f:
             f.tags = tags
             raise
@@ -578,6 +586,60 @@ def evaluate(case, bindir, tmp, avoid):
     except model.Usage as e:
         return Failure('model', 'the model refused the options: %s' % e)
     return None
+
+
+def check_scheckpoint(case, bindir, tmp, stages):
+    """scheckpoint joins the model test: for a third of the cases with no
+    barriers of their own that end well, the same tools between
+    `scheckpoint -d st --every K` and `scheckpoint -d st --commit -o out`
+    (K from the case) must leave in out the data records of the last
+    stage's output, and the same side files.  True when it ran."""
+    if any(gen.is_barrier_mark(l) for l in case.lines) or \
+            any(st.rc != 0 for st in stages) or prefills(case):
+        return False
+    key = zlib.crc32(encode(case.lines))
+    if key % 3 != 0:
+        return False
+    wd = os.path.join(tmp, 'r%d' % next(RUN_DIRS))
+    os.makedirs(wd)
+    try:
+        with open(os.path.join(wd, 'in.ndjson'), 'wb') as f:
+            f.write(encode(case.lines))
+        every = 1 + key // 3 % max(1, len(case.lines))
+        q = shlex.quote
+        cmd = '%s -d st --every %d in.ndjson' % (
+            q(os.path.join(bindir, 'scheckpoint')), every)
+        for tool, argv in case.argvs():
+            cmd += ' | ' + ' '.join(q(a) for a in
+                                    [os.path.join(bindir, tool)] + argv)
+        cmd += ' | %s -d st --commit -o out' % q(
+            os.path.join(bindir, 'scheckpoint'))
+        p = subprocess.run(cmd, shell=True, cwd=wd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        err = p.stderr.decode('utf-8', 'replace')
+        if any(s in err for s in SANITIZER):
+            raise Failure('scheckpoint', 'sanitizer report:\n' + err)
+        want = b''.join(l + b'\n' for l in stages[-1].out.split(b'\n')
+                        if l and not l.startswith(b'{"$'))
+        got = b''
+        if os.path.exists(os.path.join(wd, 'out')):
+            with open(os.path.join(wd, 'out'), 'rb') as f:
+                got = f.read()
+        files, _ = collect(wd)
+        files.pop('out', None)
+        if p.returncode != 0 or got != want or files != stages[-1].files:
+            raise Failure('scheckpoint', 'through scheckpoint (cd into a '
+                          'new directory with the input in in.ndjson):\n'
+                          '%s\nexit %s%s\n%s' % (
+                              cmd.replace(bindir + '/', ''), p.returncode,
+                              ', stderr: ' + err if err else '',
+                              'the output differs from the data records '
+                              'of the run without it' if got != want else
+                              'side files differ' if files !=
+                              stages[-1].files else ''))
+    finally:
+        shutil.rmtree(wd, ignore_errors=True)
+    return True
 
 
 def restore_plan(case, lines):
