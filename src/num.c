@@ -64,6 +64,14 @@ num_parse_int(const char *s, size_t n, int64_t *v)
 	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	if (i == n)
 		return -1;
+	/* 18 digits cannot overflow: check only from the 19th on */
+	for (; i < n && i < 18 + (size_t)neg; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9)
+			return -1;
+		u = u * 10 + d;
+	}
 	for (; i < n; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
 

@@ -188,7 +188,7 @@ in_line(struct input *in, char **line, size_t *len, int64_t deadline)
 		scanned = 0;
 		if (in->raw) {
 			*line = s;
-			*len = n;
+			*len = n + (nl != NULL);
 			return 1;
 		}
 		if (n > 0 && s[n - 1] == '\r')

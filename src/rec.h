@@ -20,7 +20,8 @@ struct input {
 	int eof;		/* the current file has no more bytes */
 	int64_t lineno;		/* physical line number in the current file */
 	int64_t offset;		/* bytes of the current file read as lines */
-	int raw;		/* lines as they are: blank ones, CR kept */
+	int raw;		/* lines as they are: blank ones, CR and
+				 * the newline kept */
 	int follow;		/* at the end of a regular file, wait for more
 				 * (tail -f): lines only once their newline
 				 * is there */

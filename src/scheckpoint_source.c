@@ -197,11 +197,14 @@ source_run(const char *dir, int64_t every_n, int64_t every_ns, int follow,
 	while ((r = in_line(&S.in, &line, &len, due)) != 0) {
 		if (r > 0) {
 			out_write(line, len);
-			out_write("\n", 1);
+			if (line[len - 1] != '\n')
+				out_write("\n", 1);	/* the last line's */
 			lines++;
 		}
-		if ((every_n && lines >= every_n) || (every_ns &&
-		    tm_mono() >= due)) {
+		/* the clock costs as much as a line: look at it every 256
+		 * lines, and whenever the input keeps us waiting */
+		if ((every_n && lines >= every_n) || (every_ns && (r < 0 ||
+		    (lines & 255) == 0) && tm_mono() >= due)) {
 			barrier(next++, 0);
 			lines = 0;
 			if (every_ns)
