@@ -2,7 +2,10 @@
  * scheckpoint's source: the input, resumed after the last committed
  * checkpoint, with $checkpoint barriers in it.
  */
-#define _XOPEN_SOURCE 700	/* realpath */
+#define _GNU_SOURCE	/* realpath; splice on Linux */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,10 @@ static struct {
 	const char *input;	/* for the snapshot's options: FILE or "-" */
 	struct input in;
 	struct buf opts;
+	int64_t every_n, every_ns;	/* --every */
+	int64_t next;		/* the next barrier's number */
+	int64_t due;		/* --every DUR: the next one's tm_mono() */
+	int64_t lines;		/* lines since the last barrier */
 } S;
 
 /*
@@ -161,17 +168,104 @@ resume(int64_t n)
 	buf_free(&b);
 }
 
+/* A barrier when N lines have passed, or DUR (look at the clock only
+ * when clock is set: it costs as much as a line). */
+static void
+schedule(int clock)
+{
+	if ((S.every_n && S.lines >= S.every_n) || (S.every_ns && clock &&
+	    tm_mono() >= S.due)) {
+		barrier(S.next++, 0);
+		S.lines = 0;
+		if (S.every_ns)
+			S.due = tm_add_sat(tm_mono(), S.every_ns);
+	}
+}
+
+#ifdef __linux__
+/* Moves n bytes of the input at *off to standard output. */
+static void
+move(const char *map, off_t *off, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		k = splice(S.in.fd, off, STDOUT_FILENO, NULL, n, SPLICE_F_MORE);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EINVAL || errno == ENOSYS)) {
+			/* a file system splice does not take: write it */
+			out_write(map + *off, n);
+			fflush(stdout);
+			*off += (off_t)n;
+			return;
+		}
+		if (k <= 0)
+			die(1, "write error: %s", k < 0 ? strerror(errno) :
+			    "splice moved nothing");
+		n -= (size_t)k;		/* splice moved *off on */
+	}
+}
+
+/*
+ * The input a file and the output a pipe, on Linux: the kernel moves the
+ * file's pages into the pipe (splice(2)), and lines are counted in a
+ * mapping of the file, so the source copies nothing on its way; barriers
+ * fall on line ends as in the plain loop.  What the file gains meanwhile
+ * is left to the plain loop.
+ */
+static void
+pass_mapped(void)
+{
+	struct stat in, out;
+	const char *map, *nl;
+	off_t pos = S.in.offset, size, end;
+
+	if (S.in.follow || !S.in.regular || S.in.start != S.in.end ||
+	    fstat(STDOUT_FILENO, &out) != 0 || !S_ISFIFO(out.st_mode) ||
+	    fstat(S.in.fd, &in) != 0 || (size = in.st_size) <= pos)
+		return;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+	    S.in.fd, 0);
+	if (map == MAP_FAILED)
+		return;
+	madvise((void *)map, (size_t)size, MADV_SEQUENTIAL);
+	fflush(stdout);
+	while (pos < size) {
+		/* whole lines: to the next barrier's line, or about 1 MiB */
+		end = pos;
+		do {
+			nl = memchr(map + end, '\n', (size_t)(size - end));
+			end = nl ? (off_t)(nl - map) + 1 : size;
+			S.in.lineno++;
+			S.lines++;
+		} while (end < size && end - pos < (1 << 20) &&
+		    !(S.every_n && S.lines >= S.every_n));
+		move(map, &pos, (size_t)(end - pos));
+		S.in.offset = pos;
+		if (map[pos - 1] != '\n')
+			out_write("\n", 1);	/* the last line's */
+		schedule(1);
+		fflush(stdout);
+	}
+	munmap((void *)map, (size_t)size);
+	if (lseek(S.in.fd, pos, SEEK_SET) < 0)
+		die(1, "%s: %s", S.input, strerror(errno));
+}
+#endif
+
 void
 source_run(const char *dir, int64_t every_n, int64_t every_ns, int follow,
     char **files, int nfiles)
 {
 	struct commit c;
-	int64_t next, lines = 0, due = -1;
 	char *line;
 	size_t len;
 	int r;
 
 	S.dir = dir;
+	S.every_n = every_n;
+	S.every_ns = every_ns;
 	if (nfiles == 0 || strcmp(files[0], "-") == 0) {
 		S.input = "-";
 	} else if ((S.input = realpath(files[0], NULL)) == NULL) {
@@ -185,33 +279,29 @@ source_run(const char *dir, int64_t every_n, int64_t every_ns, int follow,
 	if (commit_newest(dir, &c, 1)) {
 		clean_dir(dir, c.n);
 		resume(c.n);
-		next = c.n + 1;
+		S.next = c.n + 1;
 		commit_free(&c);
 	} else {
 		clean_dir(dir, -1);
+		in_seek(&S.in, 0, 0);	/* opens it; a pipe stays as it is */
 		barrier(0, 0);
-		next = 1;
+		S.next = 1;
 	}
 	if (every_ns)
-		due = tm_add_sat(tm_mono(), every_ns);
-	while ((r = in_line(&S.in, &line, &len, due)) != 0) {
+		S.due = tm_add_sat(tm_mono(), every_ns);
+#ifdef __linux__
+	pass_mapped();
+#endif
+	while ((r = in_line(&S.in, &line, &len, every_ns ? S.due : -1)) != 0) {
 		if (r > 0) {
 			out_write(line, len);
 			if (line[len - 1] != '\n')
 				out_write("\n", 1);	/* the last line's */
-			lines++;
+			S.lines++;
 		}
-		/* the clock costs as much as a line: look at it every 256
-		 * lines, and whenever the input keeps us waiting */
-		if ((every_n && lines >= every_n) || (every_ns && (r < 0 ||
-		    (lines & 255) == 0) && tm_mono() >= due)) {
-			barrier(next++, 0);
-			lines = 0;
-			if (every_ns)
-				due = tm_add_sat(tm_mono(), every_ns);
-		}
+		schedule(r < 0 || (S.lines & 255) == 0);
 	}
-	barrier(next, 1);
+	barrier(S.next, 1);
 	in_free(&S.in);
 	buf_free(&S.opts);
 	if (strcmp(S.input, "-") != 0)
