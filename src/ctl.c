@@ -68,7 +68,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
     const char **why)
 {
 	static const char *const paths[] = { "$checkpoint", "$restore",
-	    "dir", "final", "ops" };
+	    "dir", "final", "ops", "end" };
 	struct scan_error e;
 	struct jval v[LEN(paths)], el;
 	const struct jval *num;
@@ -94,6 +94,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	b->dir = xmalloc(v[2].len);
 	b->dir[jv_unescape(&v[2], b->dir)] = '\0';
 	b->final = v[3].type == J_TRUE;
+	b->end = v[0].type != J_NONE && v[5].type == J_TRUE;
 	if (v[4].type == J_ARRAY) {
 		b->opsoff = (size_t)(v[4].p - line);
 		b->opslen = v[4].len;

@@ -25,13 +25,15 @@ int ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
 
 /*
  * A $checkpoint barrier or a $restore: its number, its state directory,
- * "final":true (the source's last barrier), and the operators it passed
- * (its "ops" list), whose count gives the next one its place.
+ * "final":true (the source's last barrier), "end":true (not a barrier:
+ * the mark that the final barrier's tools have written all that the end
+ * of their input fires), and the operators it passed (its "ops" list),
+ * whose count gives the next one its place.
  */
 struct ctl_barrier {
 	int64_t n;
 	char *dir;		/* decoded; ctl_barrier_free frees it */
-	int final;
+	int final, end;
 	size_t nops;
 	size_t opsoff, opslen;	/* where "ops" is in the line; opslen is 0
 				 * when it is not there */

@@ -13,6 +13,7 @@
 
 static struct buf line_out;	/* a forwarded barrier, rewritten */
 static int seen_data;		/* a $restore must come before any */
+static struct buf end_mark;	/* the end mark, held until our end */
 
 static void
 member(struct buf *b, const char *name)
@@ -142,6 +143,15 @@ mark_begin(struct op *op, const char *line, size_t len, struct mark *m)
 		die(1, "line %lld: %s", (long long)op->in.lineno, why);
 	}
 	op->in.lineno--;
+	if (m->b.end) {
+		/* upstream has written all its end fires: so shall we, and
+		 * pass the mark on after that */
+		end_mark.len = 0;
+		buf_add(&end_mark, line, len);
+		buf_addc(&end_mark, '\n');
+		ctl_barrier_free(&m->b);
+		return 0;
+	}
 	if (op->snapshot == NULL) {
 		forward(line, len);
 		ctl_barrier_free(&m->b);
@@ -374,11 +384,14 @@ op_run(struct op *op, char **files, int nfiles)
 		}
 	}
 	op->end();
+	if (end_mark.len)
+		out_write(end_mark.p, end_mark.len);
 	if (op->late)
 		late_finish(op->late);
 	bad_finish(&op->ro->bad);
 	ctl_free();
 	in_free(&op->in);
 	buf_free(&line_out);
+	buf_free(&end_mark);
 	finish(0);
 }

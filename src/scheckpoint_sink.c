@@ -29,6 +29,8 @@ static struct {
 	int64_t last;		/* the last commit, -1 before any */
 	int64_t last_bytes;	/* the output's length at it */
 	int final;		/* the final barrier came */
+	int end;		/* and the end mark after it: upstream wrote
+				 * all that the end of its input fires */
 	struct input in;
 } S;
 
@@ -105,6 +107,11 @@ commit(const char *line, size_t len)
 
 	if (ctl_barrier(line, len, &b, &why) != 0)
 		die(1, "line %lld: %s", (long long)S.in.lineno, why);
+	if (b.end) {
+		S.end = S.final && b.n == S.last;
+		ctl_barrier_free(&b);
+		return;
+	}
 	if (b.n <= S.last)
 		die(1, "line %lld: checkpoint %lld after %lld: barriers out of "
 		    "order", (long long)S.in.lineno, (long long)b.n,
@@ -211,6 +218,13 @@ sink_run(const char *dir, const char *output)
 		die(1, "upstream ended before its input's end (no final "
 		    "barrier): the output stays as at checkpoint %lld; rerun "
 		    "the pipeline to go on", (long long)S.last);
+	}
+	if (!S.end) {
+		cut_to(S.last_bytes);
+		die(1, "upstream ended before it wrote what the end of its "
+		    "input fires (no end mark after the final barrier): the "
+		    "output stays as at checkpoint %lld; rerun the pipeline to "
+		    "go on", (long long)S.last);
 	}
 	/* what the end of input fired, after the final barrier */
 	flush_out(1);

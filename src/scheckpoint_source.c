@@ -130,6 +130,12 @@ barrier(int64_t n, int final)
 	buf_printf(&b, "{\"$checkpoint\":%lld,\"dir\":", (long long)n);
 	buf_jstr(&b, S.dir, strlen(S.dir));
 	buf_adds(&b, final ? ",\"final\":true}\n" : "}\n");
+	if (final) {
+		/* and the end mark: a source's end fires nothing */
+		buf_printf(&b, "{\"$checkpoint\":%lld,\"dir\":", (long long)n);
+		buf_jstr(&b, S.dir, strlen(S.dir));
+		buf_adds(&b, ",\"final\":true,\"end\":true}\n");
+	}
 	out_write(b.p, b.len);
 	buf_free(&b);
 }

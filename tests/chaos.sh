@@ -5,7 +5,9 @@
 #
 #   tests/chaos.sh BINDIR EVENTS KILLS MODE [SEED]
 #
-# It kills until KILLS kills have cut a run short (at most 10 x KILLS).
+# It kills until KILLS kills have cut a run short, in cycles from a fresh
+# start that each end with a whole run, compared; after five kills in a
+# row that cut a run short, a run goes to its end unharmed.
 #
 # MODE: group  SIGKILL the whole process group
 #       one    SIGKILL one process of the pipeline, at random
@@ -13,8 +15,8 @@
 #       time   barriers every 100ms of wall-clock time
 #       grow   the input grows between runs; the end is compared with a
 #              run over the whole grown input
-# Prints "chaos MODE: K kills (C cut a run short), R runs, identical" and
-# exits 0, or says what
+# Prints "chaos MODE: K kills (C cut a run short), R runs in N cycles,
+# identical" and exits 0, or says what
 # differs and exits 1.  Its work dir is $CHAOS_DIR (default a new temp dir).
 set -u
 bin=$(cd "$1" && pwd) events=$2 kills=$3 mode=$4 seed=${5:-1}
@@ -58,64 +60,91 @@ files="out late dead wmlate wmdead"
 
 # The reference: one uninterrupted run, over the whole input.
 mkdir -p ref run
-if [ "$mode" = grow ]; then
-	head -n $(( $(wc -l < input.ndjson) / 2 )) input.ndjson > run/input
-	cp input.ndjson ref/input
-else
-	cp input.ndjson ref/input
-	cp input.ndjson run/input
-fi
+cp input.ndjson ref/input
 t0=$(date +%s%N)
 bash -c "$(pipeline ref ref/input)" 2>/dev/null || {
 	echo "chaos $mode: the reference run failed"; exit 1; }
-# kills fall anywhere in a run's time
-span=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+# kills fall anywhere in the first third of a whole run's time (a resumed
+# run has less to do)
+span=$(( ($(date +%s%N) - t0) / 1000000 / 3 + 1 ))
 
-runs=0 cut=0 k=0
-while [ "$cut" -lt "$kills" ] && [ "$k" -lt $((kills * 10)) ]; do
-	k=$((k + 1))
+# A fresh start: no state, no output; half the input when it is to grow.
+fresh() {
+	rm -rf run/state
+	rm -f run/out run/late run/dead run/wmlate run/wmdead
+	if [ "$mode" = grow ]; then
+		head -n $(( $(wc -l < input.ndjson) / 2 )) input.ndjson > run/input
+	else
+		cp input.ndjson run/input
+	fi
+}
+
+# One run, killed at a random moment: 0 when it ran to its end anyway.
+attempt() {
+	local pid ms victim
 	# job control: the run is a process group of its own, pgid = pid
 	set -m
 	bash -c "$(pipeline run run/input)" 2>/dev/null &
 	pid=$!
 	set +m
-	# anywhere in the first third of a whole run: a resumed run has
-	# less to do
-	ms=$(( (RANDOM * 32768 + RANDOM) % (span / 3 + 1) ))
+	ms=$(( (RANDOM * 32768 + RANDOM) % span ))
 	sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
 	if [ "$mode" = one ]; then
 		# one of the tools still running (not one that has exited)
-		victim=$(pgrep -r R,S,D -g "$pid" | grep -v "^$pid\$" | shuf -n 1 \
-		    --random-source=<(yes "$k"))
+		victim=$(pgrep -r R,S,D -g "$pid" | grep -v "^$pid\$" |
+		    shuf -n 1 --random-source=<(yes "$k"))
 		kill -9 "${victim:-$pid}" 2>/dev/null
 	else
 		kill -9 -- "-$pid" 2>/dev/null
 	fi
-	wait "$pid" 2>/dev/null || cut=$((cut + 1))
+	wait "$pid" 2>/dev/null
+	local rc=$?
 	pkill -9 -g "$pid" 2>/dev/null
-	runs=$((runs + 1))
-	if [ "$mode" = grow ] && [ "$k" -eq $(( kills / 2 )) ]; then
-		# finish the first half, then let the input grow
-		until bash -c "$(pipeline run run/input)" 2>/dev/null; do
-			runs=$((runs + 1))
-		done
-		cp input.ndjson run/input.new && mv run/input.new run/input
-	fi
-done
-until bash -c "$(pipeline run run/input)" 2>/dev/null; do
-	runs=$((runs + 1))
-	[ "$runs" -lt $((kills + 20)) ] || {
-		echo "chaos $mode: no complete run after $runs"; exit 1; }
-done
-runs=$((runs + 1))
+	return $rc
+}
 
-for f in $files; do
-	if ! cmp -s "ref/$f" "run/$f"; then
-		echo "chaos $mode: run/$f differs from one uninterrupted run" \
-		    "($(wc -c < "ref/$f") and $(wc -c < "run/$f") bytes), in $work"
-		cmp "ref/$f" "run/$f" | head -n 3
-		exit 1
-	fi
+# Cycles from a fresh start: killed and rerun until a run completes (for
+# grow: completes, the input grows, and again), then compared; until
+# KILLS kills have cut a run short.
+runs=0 cut=0 k=0 cycles=0
+while [ "$cut" -lt "$kills" ]; do
+	fresh
+	cycles=$((cycles + 1))
+	phase=1 streak=0
+	while :; do
+		if [ "$cut" -ge "$kills" ] || [ "$streak" -ge 5 ]; then
+			# enough: a run to the end, unharmed (also where kills
+			# come sooner than a resumed run reaches a commit)
+			runs=$((runs + 1))
+			streak=0
+			bash -c "$(pipeline run run/input)" 2>/dev/null ||
+			    { echo "chaos $mode: a run unharmed failed"; exit 1; }
+		else
+			k=$((k + 1))
+			runs=$((runs + 1))
+			if ! attempt; then
+				cut=$((cut + 1))
+				streak=$((streak + 1))
+				continue
+			fi
+		fi
+		if [ "$mode" = grow ] && [ "$phase" = 1 ]; then
+			cp input.ndjson run/input.new && mv run/input.new run/input
+			phase=2
+			continue
+		fi
+		break
+	done
+	for f in $files; do
+		if ! cmp -s "ref/$f" "run/$f"; then
+			echo "chaos $mode: run/$f differs from one uninterrupted" \
+			    "run ($(wc -c < "ref/$f") and $(wc -c < "run/$f")" \
+			    "bytes), in $work"
+			cmp "ref/$f" "run/$f" | head -n 3
+			exit 1
+		fi
+	done
 done
 [ -n "${CHAOS_DIR:-}" ] || rm -rf "$work"
-echo "chaos $mode: $k kills ($cut cut a run short), $runs runs, identical"
+echo "chaos $mode: $k kills ($cut cut a run short), $runs runs in $cycles" \
+    "cycles, identical"

@@ -40,7 +40,7 @@ reference() {
 	[ "$(wc -l < out)" -gt 20 ]
 }
 
-@test "source: barrier 0 on a fresh DIR, one every N lines, a final one" {
+@test "source: barrier 0 on a fresh DIR, one every N lines, a final one, the end" {
 	printf '{"a":1}\n\n{"a":2}\n{"a":3}\n' > small
 	run --separate-stderr scheckpoint -d st --every 2 small
 	[ "$status" -eq 0 ]
@@ -54,6 +54,7 @@ reference() {
 {"a":3}
 {"\$checkpoint":2,"dir":"$d"}
 {"\$checkpoint":3,"dir":"$d","final":true}
+{"\$checkpoint":3,"dir":"$d","final":true,"end":true}
 EOF
 	# nothing was committed, so a rerun starts afresh
 	run scheckpoint -d st --every 2 small
@@ -68,7 +69,8 @@ EOF
 	d=$PWD/state
 	[ "${lines[0]}" = "{\"\$restore\":$n,\"dir\":\"$d\"}" ]
 	[ "${lines[1]}" = "{\"\$checkpoint\":$((n + 1)),\"dir\":\"$d\",\"final\":true}" ]
-	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[2]}" = "{\"\$checkpoint\":$((n + 1)),\"dir\":\"$d\",\"final\":true,\"end\":true}" ]
+	[ "${#lines[@]}" -eq 3 ]
 }
 
 @test "status: the last commit, the input position, every operator" {
@@ -193,6 +195,39 @@ EOF
 	run cat out
 	expect <<'EOF'
 {"a":1}
+EOF
+}
+
+@test "end mark: a tool dies after the final barrier: the end it fired is not kept" {
+	d=$PWD/state
+	# a tool's end fires windows after the final barrier; its end mark,
+	# written after them, says they are all there: here it never comes
+	run --separate-stderr scheckpoint -d state --commit -o out <<EOF
+{"\$checkpoint":0,"dir":"$d"}
+{"a":1}
+{"\$checkpoint":1,"dir":"$d","final":true,"ops":["1"]}
+{"a":2}
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+scheckpoint: upstream ended before it wrote what the end of its input fires (no end mark after the final barrier): the output stays as at checkpoint 1; rerun the pipeline to go on
+EOF
+	run cat out
+	expect <<'EOF'
+{"a":1}
+EOF
+	# the tools hold the mark until their own end is written
+	run swindow --tumble 1m -a count <<EOF
+{"\$checkpoint":0,"dir":"$d"}
+{"ts":1}
+{"\$checkpoint":1,"dir":"$d","final":true}
+{"\$checkpoint":1,"dir":"$d","final":true,"end":true}
+EOF
+	expect <<EOF
+{"\$checkpoint":0,"dir":"$d","ops":["1"]}
+{"\$checkpoint":1,"dir":"$d","final":true,"ops":["1"]}
+{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:01:00Z","count":1}
+{"\$checkpoint":1,"dir":"$d","final":true,"end":true}
 EOF
 }
 
