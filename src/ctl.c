@@ -140,6 +140,16 @@ ctl_barrier_pass(const char *line, size_t len, const struct ctl_barrier *b,
 }
 
 void
+ctl_fmt_barrier(struct buf *out, const char *key, int64_t n, const char *dir,
+    const char *extra)
+{
+	buf_printf(out, "{\"%s\":%lld,\"dir\":", key, (long long)n);
+	buf_jstr(out, dir, strlen(dir));
+	buf_adds(out, extra);
+	buf_adds(out, "}\n");
+}
+
+void
 ctl_barrier_free(struct ctl_barrier *b)
 {
 	free(b->dir);

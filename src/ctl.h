@@ -52,6 +52,13 @@ void ctl_barrier_pass(const char *line, size_t len,
 
 void ctl_barrier_free(struct ctl_barrier *b);
 
+/*
+ * Appends {"KEY":n,"dir":DIR} and a newline, KEY "$checkpoint" or
+ * "$restore", with extra (members after a comma, or "") before the brace.
+ */
+void ctl_fmt_barrier(struct buf *out, const char *key, int64_t n,
+    const char *dir, const char *extra);
+
 /* Frees what ctl_watermark and ctl_barrier keep between calls. */
 void ctl_free(void);
 

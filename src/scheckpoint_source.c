@@ -127,15 +127,12 @@ barrier(int64_t n, int final)
 	if (snap_end(&w, why, sizeof(why)) != 0)
 		die(1, "checkpoint %lld: %s", (long long)n, why);
 	b.len = 0;
-	buf_printf(&b, "{\"$checkpoint\":%lld,\"dir\":", (long long)n);
-	buf_jstr(&b, S.dir, strlen(S.dir));
-	buf_adds(&b, final ? ",\"final\":true}\n" : "}\n");
-	if (final) {
-		/* and the end mark: a source's end fires nothing */
-		buf_printf(&b, "{\"$checkpoint\":%lld,\"dir\":", (long long)n);
-		buf_jstr(&b, S.dir, strlen(S.dir));
-		buf_adds(&b, ",\"final\":true,\"end\":true}\n");
-	}
+	ctl_fmt_barrier(&b, "$checkpoint", n, S.dir, final ?
+	    ",\"final\":true" : "");
+	/* and the end mark: a source's end fires nothing */
+	if (final)
+		ctl_fmt_barrier(&b, "$checkpoint", n, S.dir,
+		    ",\"final\":true,\"end\":true");
 	out_write(b.p, b.len);
 	buf_free(&b);
 }
@@ -167,9 +164,7 @@ resume(int64_t n)
 				    (long long)S.in.lineno, (long long)n,
 				    (long long)line);
 	}
-	buf_printf(&b, "{\"$restore\":%lld,\"dir\":", (long long)n);
-	buf_jstr(&b, S.dir, strlen(S.dir));
-	buf_adds(&b, "}\n");
+	ctl_fmt_barrier(&b, "$restore", n, S.dir, "");
 	out_write(b.p, b.len);
 	buf_free(&b);
 }
