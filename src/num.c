@@ -46,13 +46,6 @@ num_valid(const char *s, size_t n)
 }
 
 int
-num_is_int_token(const char *s, size_t n)
-{
-	return memchr(s, '.', n) == NULL && memchr(s, 'e', n) == NULL &&
-	    memchr(s, 'E', n) == NULL;
-}
-
-int
 num_parse_int(const char *s, size_t n, int64_t *v)
 {
 	uint64_t u = 0, lim;

@@ -10,9 +10,6 @@
 /* Returns 1 when s[0..n) is exactly one JSON number, else 0. */
 int num_valid(const char *s, size_t n);
 
-/* Returns 1 when the number text is an integer token (no . e E). */
-int num_is_int_token(const char *s, size_t n);
-
 /*
  * Parses an integer token into *v.  Returns 0, or -1 when it does not fit
  * int64.

@@ -612,7 +612,7 @@ def is_other_control(line):
         line.startswith('{"$restore":')
 
 
-def _top_members(text):
+def top_members(text):
     """[(name, start, end)] of the top-level members of an object's text:
     the span of each value's raw text; None when not an object."""
     text_s = text.rstrip(' \t')
@@ -676,7 +676,7 @@ def forward_control(line, op_id=None):
     the "ops" array, added as the last member when there is none; the rest
     of the text as it was."""
     ident = canon_str(control_id(line, op_id))
-    members = _top_members(line)
+    members = top_members(line)
     for name, start, end in members or []:
         if name == 'ops' and line[start] == '[' and line[end - 1] == ']':
             inner = line[start + 1:end - 1].rstrip(' \t')

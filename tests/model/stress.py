@@ -268,32 +268,11 @@ def raw_members(text):
 
 def split_members(text):
     """[(name, raw value text)] of an object's text, or None."""
-    members = raw_members(text)
-    if members is None:
+    try:
+        spans = model.top_members(text)
+    except (ValueError, IndexError):
         return None
-    out = []
-    for m in members:
-        instr, esc = False, False
-        for i, ch in enumerate(m):
-            if instr:
-                if esc:
-                    esc = False
-                elif ch == '\\':
-                    esc = True
-                elif ch == '"':
-                    instr = False
-            elif ch == '"':
-                instr = True
-            elif ch == ':':
-                try:
-                    name = json.loads(m[:i])
-                except ValueError:
-                    return None
-                out.append((name, m[i + 1:]))
-                break
-        else:
-            return None
-    return out
+    return None if spans is None else [(n, text[a:b]) for n, a, b in spans]
 
 
 def line_matches(exp, got):
