@@ -43,7 +43,7 @@ int in_line(struct input *in, char **line, size_t *len, int64_t deadline);
 /*
  * Goes to byte offset of the first operand, as line lineno, before the
  * first read: 0, or -1 when the input is no regular file (the caller
- * then skips lines) or shorter than offset (errno ESPIPE or EINVAL).
+ * then reads to offset) or shorter than offset (errno ESPIPE or EINVAL).
  */
 int in_seek(struct input *in, int64_t offset, int64_t lineno);
 

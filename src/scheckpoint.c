@@ -236,10 +236,12 @@ source_position(const char *dir, int64_t n, const char *input,
 	}
 	if ((ps = scan_compile(paths, LEN(paths))) == NULL)
 		die(1, "out of memory");
+	*line = -1;
 	ok = snap_next(&r, &s, &len) && scan_object(ps, s, len, v, &e) == 0 &&
-	    v[0].type == J_NUMBER && v[1].type == J_NUMBER &&
+	    v[0].type == J_NUMBER &&
 	    num_parse_int(v[0].p, v[0].len, offset) == 0 &&
-	    num_parse_int(v[1].p, v[1].len, line) == 0;
+	    (v[1].type == J_NONE || (v[1].type == J_NUMBER &&
+	    num_parse_int(v[1].p, v[1].len, line) == 0 && *line >= 0));
 	if (!ok)
 		snprintf(why, whylen, "%s: a bad state line", path.p);
 	scan_free(ps);
@@ -335,7 +337,8 @@ status(const char *dir, int json)
 		buf_adds(&b, ",\"input\":{");
 		op_json(&b, "path", input.p, input.len);
 		op_jint(&b, "offset", offset);
-		op_jint(&b, "line", line);
+		if (line >= 0)
+			op_jint(&b, "line", line);
 		buf_adds(&b, "},\"output\":{");
 		op_jstr(&b, "path", c.output);
 		op_jint(&b, "bytes", c.complete ? c.end_bytes : c.bytes);
@@ -344,8 +347,11 @@ status(const char *dir, int json)
 		buf_printf(&b, "checkpoint %lld, committed %s%s\n",
 		    (long long)c.n, c.time, c.complete ? ", the input's end" :
 		    c.final ? ", at the input's end" : "");
-		buf_printf(&b, "input:  %s, byte %lld (line %lld)\n",
-		    in_name(&input), (long long)offset, (long long)line);
+		buf_printf(&b, "input:  %s, byte %lld", in_name(&input),
+		    (long long)offset);
+		if (line >= 0)
+			buf_printf(&b, " (line %lld)", (long long)line);
+		buf_addc(&b, '\n');
 		buf_printf(&b, "output: %s, %lld bytes\n", c.output ? c.output :
 		    "standard output", (long long)(c.complete ? c.end_bytes :
 		    c.bytes));

@@ -47,7 +47,10 @@ int commit_newest(const char *dir, struct commit *c, int warn);
 /* The i-th operator id of c into id (size n): 1, or 0 after the last. */
 int commit_op(const struct commit *c, size_t i, char *id, size_t n);
 
-/* The source's snapshot state: where the input stood at barrier n. */
+/*
+ * The source's snapshot state: where the input stood at barrier n, its
+ * byte offset and line number (-1 when the source did not count them).
+ */
 int source_position(const char *dir, int64_t n, const char *input,
     int64_t *offset, int64_t *line, char *why, size_t whylen);
 

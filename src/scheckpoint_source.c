@@ -30,6 +30,7 @@ static struct {
 	int64_t next;		/* the next barrier's number */
 	int64_t due;		/* --every DUR: the next one's tm_mono() */
 	int64_t lines;		/* lines since the last barrier */
+	int uncounted;		/* S.in.lineno is not known: see pass_mapped */
 } S;
 
 /*
@@ -121,7 +122,8 @@ barrier(int64_t n, int final)
 		die(1, "checkpoint %lld: %s", (long long)n, why);
 	buf_adds(&b, "{");
 	op_jint(&b, "offset", S.in.offset);
-	op_jint(&b, "line", S.in.lineno);
+	if (!S.uncounted)
+		op_jint(&b, "line", S.in.lineno);
 	buf_addc(&b, '}');
 	snap_put(&w, b.p, b.len);
 	if (snap_end(&w, why, sizeof(why)) != 0)
@@ -149,6 +151,7 @@ resume(int64_t n)
 	if (source_position(S.dir, n, S.input, &offset, &line, why,
 	    sizeof(why)) != 0)
 		die(1, "restore %lld: %s", (long long)n, why);
+	S.uncounted = line < 0;
 	if (in_seek(&S.in, offset, line) != 0) {
 		if (errno != ESPIPE)
 			die(1, "%s: shorter than at checkpoint %lld (%lld "
@@ -156,13 +159,17 @@ resume(int64_t n)
 			    (long long)n, (long long)offset);
 		/* a pipe: a deterministic producer replays; skip what the
 		 * checkpoint had consumed */
-		while (S.in.lineno < line)
+		while (S.in.offset < offset)
 			if (in_line(&S.in, &s, &len, -1) == 0)
-				die(1, "%s: ended after %lld lines, before "
-				    "checkpoint %lld (line %lld): not the input "
+				die(1, "%s: ended after %lld bytes, before "
+				    "checkpoint %lld (byte %lld): not the input "
 				    "the pipeline read", S.input,
-				    (long long)S.in.lineno, (long long)n,
-				    (long long)line);
+				    (long long)S.in.offset, (long long)n,
+				    (long long)offset);
+		if (S.in.offset != offset)
+			die(1, "%s: no line ends at byte %lld, where "
+			    "checkpoint %lld stood: not the input the pipeline "
+			    "read", S.input, (long long)offset, (long long)n);
 	}
 	ctl_fmt_barrier(&b, "$restore", n, S.dir, "");
 	out_write(b.p, b.len);
@@ -210,10 +217,13 @@ move(const char *map, off_t *off, size_t n)
 
 /*
  * The input a file and the output a pipe, on Linux: the kernel moves the
- * file's pages into the pipe (splice(2)), and lines are counted in a
- * mapping of the file, so the source copies nothing on its way; barriers
- * fall on line ends as in the plain loop.  What the file gains meanwhile
- * is left to the plain loop.
+ * file's pages into the pipe (splice(2)), so the source copies nothing on
+ * its way; barriers fall on line ends as in the plain loop.  With --every
+ * N, lines are counted in a mapping of the file; with --every DUR they
+ * are not (the count would cost more than all the rest: each page read
+ * once more, by us), so the line number is unknown from here on and only
+ * the byte offset says where the input stands.  What the file gains
+ * meanwhile is left to the plain loop.
  */
 static void
 pass_mapped(void)
@@ -226,22 +236,31 @@ pass_mapped(void)
 	    fstat(STDOUT_FILENO, &out) != 0 || !S_ISFIFO(out.st_mode) ||
 	    fstat(S.in.fd, &in) != 0 || (size = in.st_size) <= pos)
 		return;
-	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-	    S.in.fd, 0);
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, S.in.fd, 0);
 	if (map == MAP_FAILED)
 		return;
 	madvise((void *)map, (size_t)size, MADV_SEQUENTIAL);
 	fflush(stdout);
 	while (pos < size) {
 		/* whole lines: to the next barrier's line, or about 1 MiB */
-		end = pos;
-		do {
-			nl = memchr(map + end, '\n', (size_t)(size - end));
-			end = nl ? (off_t)(nl - map) + 1 : size;
-			S.in.lineno++;
-			S.lines++;
-		} while (end < size && end - pos < (1 << 20) &&
-		    !(S.every_n && S.lines >= S.every_n));
+		if (S.every_n) {
+			end = pos;
+			do {
+				nl = memchr(map + end, '\n', (size_t)(size - end));
+				end = nl ? (off_t)(nl - map) + 1 : size;
+				S.in.lineno++;
+				S.lines++;
+			} while (end < size && end - pos < (1 << 20) &&
+			    S.lines < S.every_n);
+		} else {
+			end = size;
+			if (size - pos > (1 << 20)) {
+				end = pos + (1 << 20) - 1;
+				nl = memchr(map + end, '\n', (size_t)(size - end));
+				end = nl ? (off_t)(nl - map) + 1 : size;
+			}
+			S.uncounted = 1;
+		}
 		move(map, &pos, (size_t)(end - pos));
 		S.in.offset = pos;
 		if (map[pos - 1] != '\n')

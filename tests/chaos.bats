@@ -22,7 +22,7 @@ chaos() {
 	chaos one
 }
 
-@test "chaos: the input on a pipe, replayed by skipping lines" {
+@test "chaos: the input on a pipe, replayed by skipping what was read" {
 	chaos pipe
 }
 

@@ -11,10 +11,11 @@
 #
 # MODE: group  SIGKILL the whole process group
 #       one    SIGKILL one process of the pipeline, at random
-#       pipe   the input through cat (restored by skipping lines)
+#       pipe   the input through cat (restored by skipping bytes)
 #       time   barriers every 100ms of wall-clock time
 #       grow   the input grows between runs; the end is compared with a
-#              run over the whole grown input
+#              run over the whole grown input; barriers by lines or
+#              by time, at random from run to run
 # Prints "chaos MODE: K kills (C cut a run short), R runs in N cycles,
 # identical" and exits 0, or says what
 # differs and exits 1.  Its work dir is $CHAOS_DIR (default a new temp dir).
@@ -38,12 +39,14 @@ cc -std=c11 -O2 -o gen "$here/../bench/gen.c" || exit 2
 	NR % 997 == 0 { sub(/"bytes":[0-9]+/, "\"bytes\":\"many\"") }
 	{ print }' > input.ndjson
 
-every=--every=5000
-[ "$mode" = time ] && every=--every=100ms
-
 # The pipeline, in directory $1, reading input file $2.
 pipeline() {
-	local d=$1 in=$2 src
+	local d=$1 in=$2 src every=--every=5000
+	# a growing input takes either kind of barrier, run by run: one
+	# counts lines, the other keeps only byte offsets
+	if [ "$mode" = time ] || { [ "$mode" = grow ] && [ $((RANDOM % 2)) = 0 ]; }; then
+		every=--every=100ms
+	fi
 	if [ "$mode" = pipe ]; then
 		src="cat '$in' | '$bin/scheckpoint' -d '$d/state' $every -"
 	else

@@ -261,14 +261,38 @@ EOF
 	[[ $output == *'"line":400'* ]]
 }
 
-@test "a pipe: the restore skips the lines the checkpoint consumed" {
+@test "a pipe: the restore skips the bytes the checkpoint consumed" {
 	cat in.ndjson | run_pipeline -
 	reference
 	cmp out ref
 	# rerun with a producer that stops short: it is no longer the same
 	run --separate-stderr sh -c 'head -n 5 in.ndjson | scheckpoint -d state -'
 	[ "$status" -eq 1 ]
-	[[ $stderr == "scheckpoint: -: ended after 5 lines, before checkpoint 9 (line 400): not the input the pipeline read" ]]
+	[[ $stderr == "scheckpoint: -: ended after $(head -n 5 in.ndjson | wc -c) bytes, before checkpoint 9 (byte $(wc -c < in.ndjson)): not the input the pipeline read" ]]
+	# or one whose lines do not end where the checkpoint stood
+	run --separate-stderr sh -c 'sed 1s/^/x/ in.ndjson | scheckpoint -d state -'
+	[ "$status" -eq 1 ]
+	[[ $stderr == "scheckpoint: -: no line ends at byte $(wc -c < in.ndjson), where checkpoint 9 stood: not the input the pipeline read" ]]
+}
+
+@test "--every DUR over a file into a pipe: only the byte offset is kept" {
+	# the kernel moves the file's pages; the source reads none to count
+	# lines, so the status shows where it stands in bytes
+	head -n 200 in.ndjson > grow
+	EVERY=1s run_pipeline "$PWD/grow"
+	run scheckpoint -d state --status
+	[ "${lines[1]}" = "input:  $PWD/grow, byte $(wc -c < grow)" ]
+	run scheckpoint -d state --status --json
+	[[ $output == *"\"input\":{\"path\":\"$PWD/grow\",\"offset\":$(wc -c < grow)},"* ]]
+	# it resumes at that byte, whatever --every is now
+	cat in.ndjson > grow
+	run_pipeline "$PWD/grow"
+	reference grow
+	cmp out ref
+	cmp late reflate
+	cmp wmdead refdead
+	run scheckpoint -d state --status
+	[ "${lines[1]}" = "input:  $PWD/grow, byte $(wc -c < grow)" ]
 }
 
 @test "-f follows a growing file and checkpoints as it goes" {
