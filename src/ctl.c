@@ -68,7 +68,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
     const char **why)
 {
 	static const char *const paths[] = { "$checkpoint", "$restore",
-	    "dir", "final", "ops", "end" };
+	    "dir", "final", "ops", "end", "shard" };
 	struct scan_error e;
 	struct jval v[LEN(paths)], el;
 	const struct jval *num;
@@ -95,23 +95,48 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	b->dir[jv_unescape(&v[2], b->dir)] = '\0';
 	b->final = v[3].type == J_TRUE;
 	b->end = v[0].type != J_NONE && v[5].type == J_TRUE;
+	b->shard = -1;
+	if (v[6].type != J_NONE && (v[6].type != J_NUMBER ||
+	    !(v[6].flags & JV_INT) || num_parse_int(v[6].p, v[6].len,
+	    &b->shard) != 0 || b->shard < 0)) {
+		*why = "\"shard\" must be a whole number >= 0";
+		goto bad;
+	}
 	if (v[4].type == J_ARRAY) {
 		b->opsoff = (size_t)(v[4].p - line);
 		b->opslen = v[4].len;
-		while (jv_element(&v[4], &pos, &el))
-			b->nops++;
+		while (jv_element(&v[4], &pos, &el)) {
+			b->nent++;
+			if (b->shard >= 0 || el.type != J_STRING ||
+			    memchr(el.p, '@', el.len) == NULL)
+				b->nops++;
+		}
 	} else if (v[4].type != J_NONE) {
-		free(b->dir);
-		b->dir = NULL;
 		*why = "\"ops\" must be an array";
-		return -1;
+		goto bad;
 	}
 	return 0;
+bad:
+	free(b->dir);
+	b->dir = NULL;
+	return -1;
 }
 
 void
 ctl_barrier_pass(const char *line, size_t len, const struct ctl_barrier *b,
     const char *id, struct buf *out)
+{
+	struct buf e = { 0 };
+
+	buf_jstr(&e, id, strlen(id));
+	ctl_barrier_pass_elems(line, len, b, e.p, e.len, out);
+	buf_free(&e);
+}
+
+void
+ctl_barrier_pass_elems(const char *line, size_t len,
+    const struct ctl_barrier *b, const char *elems, size_t n,
+    struct buf *out)
 {
 	size_t end;
 
@@ -121,7 +146,7 @@ ctl_barrier_pass(const char *line, size_t len, const struct ctl_barrier *b,
 			;
 		buf_add(out, line, end - 1);
 		buf_adds(out, ",\"ops\":[");
-		buf_jstr(out, id, strlen(id));
+		buf_add(out, elems, n);
 		buf_addc(out, ']');
 		buf_add(out, line + end - 1, len - end + 1);
 	} else {
@@ -130,13 +155,29 @@ ctl_barrier_pass(const char *line, size_t len, const struct ctl_barrier *b,
 		    line[end - 1] == '\t'))
 			end--;
 		buf_add(out, line, end);
-		if (b->nops)
+		if (b->nent && n)
 			buf_addc(out, ',');
-		buf_jstr(out, id, strlen(id));
+		buf_add(out, elems, n);
 		buf_add(out, line + b->opsoff + b->opslen - 1,
 		    len - (b->opsoff + b->opslen - 1));
 	}
 	buf_addc(out, '\n');
+}
+
+void
+ctl_barrier_ops_from(const char *line, const struct ctl_barrier *b, size_t k,
+    struct buf *out)
+{
+	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0 }, el;
+	size_t pos = 0, i = 0;
+
+	if (b->opslen == 0)
+		return;
+	while (jv_element(&ops, &pos, &el))
+		if (i++ >= k) {
+			buf_addc(out, ',');
+			buf_add(out, el.p, el.len);
+		}
 }
 
 void

@@ -27,14 +27,19 @@ int ctl_watermark(const char *line, size_t len, enum tm_unit u, int64_t *w,
  * A $checkpoint barrier or a $restore: its number, its state directory,
  * "final":true (the source's last barrier), "end":true (not a barrier:
  * the mark that the final barrier's tools have written all that the end
- * of their input fires), and the operators it passed (its "ops" list),
- * whose count gives the next one its place.
+ * of their input fires), the operators it passed (its "ops" list), whose
+ * count gives the next one its place, and "shard":S when skeyby sent it
+ * to its shard S.  Operators in a shard are named "ID@S"; outside the
+ * shards they do not count, so the places after a skeyby are the same
+ * whatever its number of shards.
  */
 struct ctl_barrier {
 	int64_t n;
 	char *dir;		/* decoded; ctl_barrier_free frees it */
 	int final, end;
-	size_t nops;
+	int64_t shard;		/* -1 when not in a shard */
+	size_t nops;		/* the entries that count for places */
+	size_t nent;		/* all the entries */
 	size_t opsoff, opslen;	/* where "ops" is in the line; opslen is 0
 				 * when it is not there */
 };
@@ -49,6 +54,22 @@ int ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
  */
 void ctl_barrier_pass(const char *line, size_t len,
     const struct ctl_barrier *b, const char *id, struct buf *out);
+
+/*
+ * The same with elems (n bytes: JSON values joined by commas, or none)
+ * added to its ops.
+ */
+void ctl_barrier_pass_elems(const char *line, size_t len,
+    const struct ctl_barrier *b, const char *elems, size_t n,
+    struct buf *out);
+
+/*
+ * Appends to out the entries of b's ops from the k-th on (0-based) as
+ * they are written in line, each after a comma: what the operators after
+ * the first k added.
+ */
+void ctl_barrier_ops_from(const char *line, const struct ctl_barrier *b,
+    size_t k, struct buf *out);
 
 void ctl_barrier_free(struct ctl_barrier *b);
 

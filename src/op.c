@@ -109,9 +109,14 @@ side_cut(FILE *f, int64_t n, const char *what)
 
 /* ---- barriers and restores ---- */
 
+/* Passes a record (no newline) on: to op->forward, or standard output. */
 static void
-forward(const char *line, size_t len)
+forward(struct op *op, const char *line, size_t len)
 {
+	if (op->forward) {
+		op->forward(line, len);
+		return;
+	}
 	out_write(line, len);
 	out_write("\n", 1);
 }
@@ -153,7 +158,7 @@ mark_begin(struct op *op, const char *line, size_t len, struct mark *m)
 		return 0;
 	}
 	if (op->snapshot == NULL) {
-		forward(line, len);
+		forward(op, line, len);
 		ctl_barrier_free(&m->b);
 		return 0;
 	}
@@ -161,6 +166,9 @@ mark_begin(struct op *op, const char *line, size_t len, struct mark *m)
 		snprintf(m->id, sizeof(m->id), "%s", op->ro->id);
 	else
 		snprintf(m->id, sizeof(m->id), "%zu", m->b.nops + 1);
+	if (m->b.shard >= 0)
+		snprintf(m->id + strlen(m->id), sizeof(m->id) - strlen(m->id),
+		    "@%lld", (long long)m->b.shard);
 	buf_adds(&m->opts, "{");
 	op->options(&m->opts);
 	buf_addc(&m->opts, '}');
@@ -171,11 +179,11 @@ mark_begin(struct op *op, const char *line, size_t len, struct mark *m)
 
 /* Forwards the record with this operator added to its ops; frees m. */
 static void
-mark_end(struct mark *m, const char *line, size_t len)
+mark_end(struct op *op, struct mark *m, const char *line, size_t len)
 {
 	line_out.len = 0;
 	ctl_barrier_pass(line, len, &m->b, m->id, &line_out);
-	out_write(line_out.p, line_out.len);
+	forward(op, line_out.p, line_out.len - 1);
 	ctl_barrier_free(&m->b);
 	buf_free(&m->opts);
 	buf_free(&m->name);
@@ -217,7 +225,7 @@ on_barrier(struct op *op, const char *line, size_t len)
 	if (snap_end(&w, why, sizeof(why)) != 0)
 		die(1, "checkpoint %lld: %s", (long long)m.b.n, why);
 	buf_free(&io);
-	mark_end(&m, line, len);
+	mark_end(op, &m, line, len);
 }
 
 /* Reads back the line that on_barrier wrote first. */
@@ -277,7 +285,7 @@ on_restore(struct op *op, const char *line, size_t len)
 			    path.p, what, s);
 	snap_free(&r);
 	buf_free(&path);
-	mark_end(&m, line, len);
+	mark_end(op, &m, line, len);
 }
 
 /* ---- event time's state, which both stateful tools keep ---- */
@@ -339,7 +347,7 @@ on_watermark(struct op *op, const char *line, size_t len)
 	int64_t w;
 
 	if (op->watermark == NULL) {
-		forward(line, len);
+		forward(op, line, len);
 		return;
 	}
 	if (ctl_watermark(line, len, op->ro->topts.unit, &w, &why) != 0) {
@@ -347,7 +355,41 @@ on_watermark(struct op *op, const char *line, size_t len)
 		return;
 	}
 	if (op->watermark(w, line, len))
-		forward(line, len);
+		forward(op, line, len);
+}
+
+int
+op_control(struct op *op, const char *line, size_t len)
+{
+	switch (ctl_kind(line, len)) {
+	case CTL_NONE:
+		seen_data = 1;
+		return 0;
+	case CTL_WATERMARK:
+		on_watermark(op, line, len);
+		break;
+	case CTL_CHECKPOINT:
+		on_barrier(op, line, len);
+		break;
+	case CTL_RESTORE:
+		on_restore(op, line, len);
+		break;
+	}
+	return 1;
+}
+
+void
+op_end(struct op *op)
+{
+	if (end_mark.len)
+		forward(op, end_mark.p, end_mark.len - 1);
+	if (op->late)
+		late_finish(op->late);
+	bad_finish(&op->ro->bad);
+	ctl_free();
+	in_free(&op->in);
+	buf_free(&line_out);
+	buf_free(&end_mark);
 }
 
 void
@@ -365,33 +407,10 @@ op_run(struct op *op, char **files, int nfiles)
 			break;
 		if (op->tick)
 			op->tick(r < 0);
-		if (r < 0)
-			continue;
-		switch (ctl_kind(line, len)) {
-		case CTL_NONE:
-			seen_data = 1;
+		if (r > 0 && !op_control(op, line, len))
 			op->record(line, len);
-			break;
-		case CTL_WATERMARK:
-			on_watermark(op, line, len);
-			break;
-		case CTL_CHECKPOINT:
-			on_barrier(op, line, len);
-			break;
-		case CTL_RESTORE:
-			on_restore(op, line, len);
-			break;
-		}
 	}
 	op->end();
-	if (end_mark.len)
-		out_write(end_mark.p, end_mark.len);
-	if (op->late)
-		late_finish(op->late);
-	bad_finish(&op->ro->bad);
-	ctl_free();
-	in_free(&op->in);
-	buf_free(&line_out);
-	buf_free(&end_mark);
+	op_end(op);
 	finish(0);
 }

@@ -38,6 +38,9 @@ struct op {
 	void (*tick)(int timed_out);
 	/* end of input: what is left fires; its memory is freed */
 	void (*end)(void);
+	/* where records it passes on go (each without its newline); NULL:
+	 * standard output */
+	void (*forward)(const char *line, size_t len);
 };
 
 /*
@@ -47,6 +50,16 @@ struct op {
  * or read ends the tool with exit 1 and a message naming the file.
  */
 _Noreturn void op_run(struct op *op, char **files, int nfiles);
+
+/*
+ * For a tool with a read loop of its own (skeyby), op_run's two halves:
+ * op_control carries out the control record line[0..len) (the
+ * snapshot, restore or watermark, then the forward) and returns 1, or
+ * returns 0 for a data record, which is the tool's.  op_end, at the end
+ * of op->in, passes on the end mark it held and frees what op_run would.
+ */
+int op_control(struct op *op, const char *line, size_t len);
+void op_end(struct op *op);
 
 /*
  * Appends ,"name":v to a JSON object being built, for options and state

@@ -751,3 +751,36 @@ jv_canonical(const struct jval *v, struct buf *out)
 	}
 	canon_text(v->p, v->len, 0, out);
 }
+
+void
+key_text(const struct jval *vals, const int *field, size_t n,
+    struct buf *out)
+{
+	size_t i;
+
+	out->len = 0;
+	if (n == 1) {
+		jv_canonical(&vals[field[0]], out);
+		return;
+	}
+	buf_addc(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(out, ',');
+		jv_canonical(&vals[field[i]], out);
+	}
+	buf_addc(out, ']');
+}
+
+size_t
+key_shard(const char *k, size_t len, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;	/* FNV-1a's offset basis */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 0x100000001b3u;		/* and its prime */
+	}
+	return (size_t)(h % n);
+}

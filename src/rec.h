@@ -58,6 +58,21 @@ void in_free(struct input *in);
  */
 void jv_canonical(const struct jval *v, struct buf *out);
 
+/*
+ * A record's key as one text, which keys compare and shards hash: the
+ * canonical text of vals[field[0]] for one key, of the array of them for
+ * several ("[\"u1\",\"eu\"]"); a missing key is null.  Replaces out.
+ */
+void key_text(const struct jval *vals, const int *field, size_t n,
+    struct buf *out);
+
+/*
+ * The shard of key text k[0..len) among n: FNV-1a (64 bits) of its bytes,
+ * modulo n.  It is part of the contract (skeyby's man page): the same on
+ * every run, machine and build.
+ */
+size_t key_shard(const char *k, size_t len, size_t n);
+
 /* What to do with a bad record: --skip-bad, --dead-letter FILE, or stop. */
 struct badpolicy {
 	int skip;

@@ -36,25 +36,6 @@ usage(void)
 }
 
 static void
-build_key(void)
-{
-	size_t i;
-
-	S.keybuf.len = 0;
-	if (S.nkeys == 1) {
-		jv_canonical(&S.vals[S.kfield[0]], &S.keybuf);
-		return;
-	}
-	buf_addc(&S.keybuf, '[');
-	for (i = 0; i < S.nkeys; i++) {
-		if (i)
-			buf_addc(&S.keybuf, ',');
-		jv_canonical(&S.vals[S.kfield[i]], &S.keybuf);
-	}
-	buf_addc(&S.keybuf, ']');
-}
-
-static void
 on_record(const char *line, size_t len)
 {
 	const char *why;
@@ -77,7 +58,7 @@ on_record(const char *line, size_t len)
 			return;
 		}
 	}
-	build_key();
+	key_text(S.vals, S.kfield, S.nkeys, &S.keybuf);
 	S.seq++;
 	if (S.proctime) {
 		t = tm_now();
