@@ -18,7 +18,11 @@ struct map {
 	int borrow;		/* keys are the caller's, kept alive by it */
 };
 
-/* A 64-bit hash of p[0..n), the same on every run and machine. */
+/*
+ * A 64-bit hash of p[0..n), the same on every run and machine: FNV-1a,
+ * h then XOR h >> 32, and 1 for 0.  skeyby routes keys by it, and its man
+ * page says so: it must never change.
+ */
 uint64_t hash_bytes(const void *p, size_t n);
 
 /*

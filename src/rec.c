@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "map.h"
 #include "num.h"
 #include "rec.h"
 #include "tm.h"
@@ -775,12 +776,5 @@ key_text(const struct jval *vals, const int *field, size_t n,
 size_t
 key_shard(const char *k, size_t len, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325u;	/* FNV-1a's offset basis */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)k[i];
-		h *= 0x100000001b3u;		/* and its prime */
-	}
-	return (size_t)(h % n);
+	return (size_t)(hash_bytes(k, len) % n);
 }

@@ -67,9 +67,9 @@ void key_text(const struct jval *vals, const int *field, size_t n,
     struct buf *out);
 
 /*
- * The shard of key text k[0..len) among n: FNV-1a (64 bits) of its bytes,
- * modulo n.  It is part of the contract (skeyby's man page): the same on
- * every run, machine and build.
+ * The shard of key text k[0..len) among n: hash_bytes of it modulo n,
+ * which skeyby's man page gives: the same on every run, machine and
+ * build.
  */
 size_t key_shard(const char *k, size_t len, size_t n);
 

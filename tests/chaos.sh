@@ -16,6 +16,8 @@
 #       grow   the input grows between runs; the end is compared with a
 #              run over the whole grown input; barriers by lines or
 #              by time, at random from run to run
+#       keyby  swindow in two shards of skeyby, each with side files of
+#              its own; the kills as in one (any process, shards too)
 # Prints "chaos MODE: K kills (C cut a run short), R runs in N cycles,
 # identical" and exits 0, or says what
 # differs and exits 1.  Its work dir is $CHAOS_DIR (default a new temp dir).
@@ -52,14 +54,22 @@ pipeline() {
 	else
 		src="'$bin/scheckpoint' -d '$d/state' $every '$in'"
 	fi
+	local window="'$bin/swindow' -t ts -k user --session 30m -a count \
+	    -a sum:bytes -a avg:latency_ms"
+	if [ "$mode" = keyby ]; then
+		window="'$bin/skeyby' -k user -n 2 -c \"$window \
+		    --late '$d/late.'\\\$SKEYBY_SHARD \
+		    --dead-letter '$d/dead.'\\\$SKEYBY_SHARD\""
+	else
+		window="$window --late '$d/late' --dead-letter '$d/dead'"
+	fi
 	echo "$src | '$bin/swatermark' -t ts -d 5s --late '$d/wmlate' \
-	        --dead-letter '$d/wmdead' |
-	    '$bin/swindow' -t ts -k user --session 30m -a count -a sum:bytes \
-	        -a avg:latency_ms --late '$d/late' --dead-letter '$d/dead' |
+	        --dead-letter '$d/wmdead' | $window |
 	    '$bin/scheckpoint' -d '$d/state' --commit -o '$d/out'"
 }
 
 files="out late dead wmlate wmdead"
+[ "$mode" = keyby ] && files="out late.0 late.1 dead.0 dead.1 wmlate wmdead"
 
 # The reference: one uninterrupted run, over the whole input.
 mkdir -p ref run
@@ -74,7 +84,7 @@ span=$(( ($(date +%s%N) - t0) / 1000000 / 3 + 1 ))
 # A fresh start: no state, no output; half the input when it is to grow.
 fresh() {
 	rm -rf run/state
-	rm -f run/out run/late run/dead run/wmlate run/wmdead
+	rm -f run/out run/late* run/dead* run/wmlate run/wmdead
 	if [ "$mode" = grow ]; then
 		head -n $(( $(wc -l < input.ndjson) / 2 )) input.ndjson > run/input
 	else
@@ -92,7 +102,7 @@ attempt() {
 	set +m
 	ms=$(( (RANDOM * 32768 + RANDOM) % span ))
 	sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
-	if [ "$mode" = one ]; then
+	if [ "$mode" = one ] || [ "$mode" = keyby ]; then
 		# one of the tools still running (not one that has exited)
 		victim=$(pgrep -r R,S,D -g "$pid" | grep -v "^$pid\$" |
 		    shuf -n 1 --random-source=<(yes "$k"))
