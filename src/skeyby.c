@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,12 @@
 #include "snap.h"
 #include "util.h"
 
-enum { QUEUE_MAX = 1 << 18 };	/* bytes waiting for one shard's stdin */
+enum { OPT_HOLD = 2000 };
+
+enum {
+	QUEUE_MAX = 1 << 18,	/* bytes waiting for one shard's stdin */
+	PIPE_SIZE = 1 << 20
+};
 
 static struct {
 	/* the options: what a restore must match */
@@ -58,7 +64,8 @@ usage(void)
 	fputs("usage: skeyby -k KEYS -n N [options] [--] COMMAND [ARG...]\n"
 	    "       skeyby -k KEYS -n N [options] -c 'PIPELINE'\n"
 	    "       skeyby -k KEYS [-n N] [options] -o TEMPLATE\n"
-	    "options: --skip-bad  --dead-letter FILE  --id NAME\n", stdout);
+	    "options: --hold SIZE  --skip-bad  --dead-letter FILE  --id NAME\n",
+	    stdout);
 	finish(0);
 }
 
@@ -119,6 +126,12 @@ spawn(size_t i)
 	if (fcntl(s->in, F_SETFL, O_NONBLOCK) != 0 ||
 	    fcntl(s->out, F_SETFL, O_NONBLOCK) != 0)
 		die(1, "fcntl: %s", strerror(errno));
+#ifdef F_SETPIPE_SZ
+	/* bigger pipes, fewer switches between skeyby and a shard: where
+	 * the system allows (an unprivileged process up to 1 MiB) */
+	fcntl(s->in, F_SETPIPE_SZ, PIPE_SIZE);
+	fcntl(s->out, F_SETPIPE_SZ, PIPE_SIZE);
+#endif
 }
 
 /* Ends skeyby at once, with no shard left behind. */
@@ -394,6 +407,22 @@ wait_io(struct pollfd *p)
 			die(1, "poll: %s", strerror(errno));
 }
 
+/*
+ * SIGPIPE is ignored, so stdio takes a reader that went away for one more
+ * error, and fwrite goes on buffering: look, and end as a tool that the
+ * reader left behind ends, quietly.
+ */
+static void
+stdout_check(void)
+{
+	if (!ferror(stdout))
+		return;
+	if (fflush(stdout) == EOF && errno == EPIPE)
+		abandon(0);
+	warnmsg("write error: %s", strerror(errno ? errno : EIO));
+	abandon(1);
+}
+
 static void
 run_shards(void)
 {
@@ -412,6 +441,7 @@ run_shards(void)
 			drain(i);
 		if (merge_run())
 			break;
+		stdout_check();
 		wait_io(p);
 	}
 	free(p);
@@ -440,6 +470,35 @@ run_files(void)
 		finish(1);
 }
 
+/* --hold SIZE: bytes, with K, M, G or T for powers of 1024; 0: no limit. */
+static int64_t
+parse_size(const char *arg)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	long long n;
+	int64_t v;
+
+	errno = 0;
+	n = strtoll(arg, &end, 10);
+	if (end == arg || n < 0 || errno)
+		usage_error("--hold: '%s' is not a size (bytes, or with K, M, "
+		    "G or T)", arg);
+	v = n;
+	if (*end) {
+		if (end[1] || (u = strchr(units, *end)) == NULL)
+			usage_error("--hold: '%s' is not a size (bytes, or "
+			    "with K, M, G or T)", arg);
+		for (; u >= units; u--) {
+			if (v > INT64_MAX / 1024)
+				usage_error("--hold: '%s' is too big", arg);
+			v *= 1024;
+		}
+	}
+	return v;
+}
+
 /* -k a,b.c: the keys, each a field path. */
 static void
 parse_keys(char *arg)
@@ -459,6 +518,7 @@ static const struct option longopts[] = {
 	{ "shards", required_argument, NULL, 'n' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "dead-letter", required_argument, NULL, RO_DEADLETTER },
+	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "id", required_argument, NULL, RO_ID },
 	{ "skip-bad", no_argument, NULL, RO_SKIPBAD },
 	{ "version", no_argument, NULL, RO_VERSION },
@@ -475,6 +535,7 @@ main(int argc, char *argv[])
 
 	tool_init("skeyby");
 	recopts_init(&S.ro);
+	hold_max = (int64_t)1 << 30;
 	/* '+': the options end at COMMAND, whose own are its */
 	while ((c = getopt_long(argc, argv, "+c:hk:n:o:", longopts,
 	    NULL)) != -1) {
@@ -492,6 +553,9 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			S.template = optarg;
+			break;
+		case OPT_HOLD:
+			hold_max = parse_size(optarg);
 			break;
 		default:
 			if (!recopts_parse(&S.ro, c, optarg))

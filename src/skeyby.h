@@ -44,9 +44,10 @@ struct shard {
 	struct buf ctl;		/* the control record it waits at */
 };
 
-/* The shards, for the merge. */
+/* The shards, for the merge; --hold, the most their spools may hold. */
 extern struct shard *shards;
 extern size_t nshards;
+extern int64_t hold_max;
 
 /*
  * The merge: merge_sent takes each barrier or restore as skeyby passed it

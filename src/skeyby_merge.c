@@ -23,6 +23,7 @@
 
 struct shard *shards;
 size_t nshards;
+int64_t hold_max;
 
 enum { SPOOL_MEM = 1 << 20 };	/* a shard's output held in memory */
 
@@ -32,6 +33,24 @@ static int64_t out_wm;		/* the last merged watermark written */
 static struct buf *sent;	/* barriers passed on, not yet merged */
 static size_t nsent, sentcap, senthead;
 static struct buf merged;
+static int64_t held;		/* bytes in the spools' files */
+
+/* An unlinked file in $TMPDIR (else /tmp), as sort(1) spills. */
+static FILE *
+spill_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct buf path = { 0 };
+	FILE *f;
+	int fd;
+
+	buf_printf(&path, "%s/skeyby.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path.p)) < 0 || unlink(path.p) != 0 ||
+	    (f = fdopen(fd, "w+")) == NULL)
+		die(1, "%s: %s", path.p, strerror(errno));
+	buf_free(&path);
+	return f;
+}
 
 static int64_t
 spool_unread(const struct spool *sp)
@@ -47,9 +66,13 @@ spool_add(struct spool *sp, const char *p, size_t n)
 	if ((sp->f && sp->frd < sp->fwr) || sp->mem.len - sp->off + n >
 	    SPOOL_MEM) {
 		/* behind what is in the file already, to keep the order */
-		if (sp->f == NULL && (sp->f = tmpfile()) == NULL)
-			die(1, "a temp file for a shard's output: %s",
-			    strerror(errno));
+		if (sp->f == NULL)
+			sp->f = spill_file();
+		if (hold_max && (held += (int64_t)n) > hold_max)
+			die(1, "more than --hold %lld bytes of the shards' "
+			    "output wait for their turn: a shard before them "
+			    "has not come to a watermark, a barrier or its end "
+			    "(see skeyby(1))", (long long)hold_max);
 		while (n > 0) {
 			k = pwrite(fileno(sp->f), p, n, (off_t)sp->fwr);
 			if (k < 0 && errno == EINTR)
@@ -113,6 +136,7 @@ spool_refill(struct spool *sp)
 		if (ftruncate(fileno(sp->f), 0) != 0)
 			die(1, "a temp file for a shard's output: %s",
 			    strerror(errno));
+		held -= sp->fwr;
 		sp->frd = sp->fwr = 0;
 	}
 }
