@@ -68,7 +68,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
     const char **why)
 {
 	static const char *const paths[] = { "$checkpoint", "$restore",
-	    "dir", "final", "ops", "end", "shard" };
+	    "dir", "final", "ops", "end", "shard", "from", "shards", "keys" };
 	struct scan_error e;
 	struct jval v[LEN(paths)], el;
 	const struct jval *num;
@@ -101,6 +101,20 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	    &b->shard) != 0 || b->shard < 0)) {
 		*why = "\"shard\" must be a whole number >= 0";
 		goto bad;
+	}
+	b->from = b->shards = -1;
+	if (v[7].type != J_NONE) {
+		if (v[7].type != J_NUMBER || num_parse_int(v[7].p, v[7].len,
+		    &b->from) != 0 || b->from < 1 || v[8].type != J_NUMBER ||
+		    num_parse_int(v[8].p, v[8].len, &b->shards) != 0 ||
+		    b->shards < 1 || v[9].type != J_ARRAY || b->shard < 0 ||
+		    b->shard >= b->shards) {
+			*why = "a rescaling restore needs \"shard\", "
+			    "\"shards\", \"from\" and \"keys\"";
+			goto bad;
+		}
+		b->keysoff = (size_t)(v[9].p - line);
+		b->keyslen = v[9].len;
 	}
 	if (v[4].type == J_ARRAY) {
 		b->opsoff = (size_t)(v[4].p - line);

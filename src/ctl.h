@@ -38,6 +38,9 @@ struct ctl_barrier {
 	char *dir;		/* decoded; ctl_barrier_free frees it */
 	int final, end;
 	int64_t shard;		/* -1 when not in a shard */
+	int64_t from, shards;	/* a restore that rescales: from "from"
+				 * shards to "shards"; else -1 */
+	size_t keysoff, keyslen;	/* and skeyby's "keys" */
 	size_t nops;		/* the entries that count for places */
 	size_t nent;		/* all the entries */
 	size_t opsoff, opslen;	/* where "ops" is in the line; opslen is 0

@@ -257,6 +257,135 @@ restore_io(struct op *op, const char *line, size_t len, const char *path)
 	side_cut(dead_file(op), x[4], "--dead-letter");
 }
 
+/* The event-time line that op_save_clock writes, as text. */
+static void
+clock_text(struct buf *l, int has_wm, int64_t wm, const struct bwm *b,
+    int64_t seq)
+{
+	buf_adds(l, "{");
+	op_jint(l, "seq", seq);
+	if (has_wm)
+		op_jint(l, "wm", wm);
+	if (b->seen)
+		op_jint(l, "max", b->max);
+	buf_addc(l, '}');
+}
+
+/* One old shard's snapshot for a rescaling restore, its io line read. */
+static void
+load_old(struct op *op, struct mark *m, int64_t old, struct snap_r *r,
+    struct buf *path, const char **io, size_t *iolen)
+{
+	char why[1024];
+	size_t at = strcspn(m->id, "@");
+
+	path->len = 0;
+	snap_path(path, m->b.dir, m->b.n, NULL);
+	buf_printf(path, "/op.%.*s@%lld", (int)at, m->id, (long long)old);
+	buf_addc(path, '\0');
+	if (snap_load(r, path->p, op->tool, m->opts.p, why, sizeof(why)) != 0)
+		die(1, "restore %lld: %s", (long long)m->b.n, why);
+	if (!snap_next(r, io, iolen))
+		die(1, "restore %lld: %s: no state", (long long)m->b.n,
+		    path->p);
+}
+
+/*
+ * A restore that rescales, from skeyby with another -n: this shard takes,
+ * from every old shard's snapshot, the pieces of state whose key (by
+ * skeyby's keys) now hashes to it.  Its event time is the old shards'
+ * together: the greatest arrival count and event time, the least
+ * watermark (so no record is late that one of them would have taken).
+ * Its counts and side files are those of the old shard of its number,
+ * and a new shard's start empty.
+ */
+static void
+restore_rescaled(struct op *op, struct mark *m, const char *line)
+{
+	struct jval karr = { line + m->b.keysoff, m->b.keyslen, J_ARRAY, 0 };
+	struct jval el;
+	struct buf path = { 0 }, kt = { 0 }, cl = { 0 };
+	struct snap_r r;
+	struct bwm bw = { 0 }, b;
+	const char *s, *what;
+	char **keys = NULL;
+	size_t n, nkeys = 0, pos = 0, i;
+	int64_t old, seq = 0, wm = INT64_MAX, w, q;
+	int all_wm = 1, hw, k;
+
+	if (op->state_key == NULL)
+		die(1, "restore %lld: %s cannot take a restore with another "
+		    "number of shards", (long long)m->b.n, op->tool);
+	while (jv_element(&karr, &pos, &el)) {
+		if (el.type != J_STRING)
+			die(1, "restore %lld: bad \"keys\"", (long long)m->b.n);
+		keys = xreallocarray(keys, nkeys + 1, sizeof(*keys));
+		keys[nkeys] = xmalloc(el.len);
+		keys[nkeys][jv_unescape(&el, keys[nkeys])] = '\0';
+		nkeys++;
+	}
+	/* first the io lines and the event time of them all */
+	for (old = 0; old < m->b.from; old++) {
+		load_old(op, m, old, &r, &path, &s, &n);
+		if (old == m->b.shard)
+			restore_io(op, s, n, path.p);
+		while (snap_next(&r, &s, &n))
+			if ((k = op_load_clock(s, n, &hw, &w, &b, &q)) < 0) {
+				die(1, "restore %lld: %s: a bad state line",
+				    (long long)m->b.n, path.p);
+			} else if (k > 0) {
+				seq = q > seq ? q : seq;
+				if (!hw)
+					all_wm = 0;
+				else if (w < wm)
+					wm = w;
+				if (b.seen && (!bw.seen || b.max > bw.max))
+					bw.max = b.max, bw.seen = 1;
+			}
+		snap_free(&r);
+	}
+	if (m->b.shard >= m->b.from) {
+		/* a new shard: nothing read, nothing written yet */
+		op->in.lineno = 0;
+		op->ro->bad.skipped = 0;
+		if (op->late)
+			op->late->n = 0;
+		side_cut(late_file(op), 0, "--late");
+		side_cut(dead_file(op), 0, "--dead-letter");
+	}
+	clock_text(&cl, all_wm && wm != INT64_MAX, wm, &bw, seq);
+	if (op->restore(cl.p, cl.len, &what) != 0)
+		die(1, "restore %lld: %s", (long long)m->b.n, what);
+	/* then the keyed state that is now this shard's */
+	for (old = 0; old < m->b.from; old++) {
+		load_old(op, m, old, &r, &path, &s, &n);
+		while (snap_next(&r, &s, &n)) {
+			if (op_load_clock(s, n, &hw, &w, &b, &q) != 0)
+				continue;
+			kt.len = 0;
+			if ((k = op->state_key(s, n, (const char *const *)keys,
+			    nkeys, &kt, &what)) < 0)
+				die(1, "restore %lld: cannot rescale %s: %s",
+				    (long long)m->b.n, op->tool, what);
+			if (k == 0 && old != m->b.shard)
+				continue;
+			if (k > 0 && key_shard(kt.p, kt.len,
+			    (size_t)m->b.shards) != (size_t)m->b.shard)
+				continue;
+			if (op->restore(s, n, &what) != 0)
+				die(1, "restore %lld: %s: %s: %.60s",
+				    (long long)m->b.n, path.p, what, s);
+		}
+		snap_free(&r);
+	}
+	for (i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	buf_free(&path);
+	buf_free(&kt);
+	buf_free(&cl);
+}
+
 static void
 on_restore(struct op *op, const char *line, size_t len)
 {
@@ -272,6 +401,11 @@ on_restore(struct op *op, const char *line, size_t len)
 	if (seen_data)
 		die(1, "line %lld: a $restore record after data records",
 		    (long long)op->in.lineno);
+	if (m.b.from >= 0) {
+		restore_rescaled(op, &m, line);
+		mark_end(op, &m, line, len);
+		return;
+	}
 	snap_path(&path, m.b.dir, m.b.n, m.name.p);
 	buf_addc(&path, '\0');
 	if (snap_load(&r, path.p, op->tool, m.opts.p, why, sizeof(why)) != 0)
@@ -296,13 +430,7 @@ op_save_clock(struct snap_w *w, int has_wm, int64_t wm, const struct bwm *b,
 {
 	struct buf l = { 0 };
 
-	buf_adds(&l, "{");
-	op_jint(&l, "seq", seq);
-	if (has_wm)
-		op_jint(&l, "wm", wm);
-	if (b->seen)
-		op_jint(&l, "max", b->max);
-	buf_addc(&l, '}');
+	clock_text(&l, has_wm, wm, b, seq);
 	snap_put(w, l.p, l.len);
 	buf_free(&l);
 }

@@ -32,6 +32,13 @@ struct op {
 	void (*snapshot)(struct snap_w *w);
 	/* one state line back: 0, or -1 with *why set */
 	int (*restore)(const char *line, size_t len, const char **why);
+	/* for a restore that rescales (skeyby with another -n): the text of
+	 * skeyby's keys (key_text of keys[0..n)) for a state line into out:
+	 * 1, or 0 for a line of no key, or -1 with *why set when the line
+	 * cannot tell it; NULL: the tool cannot be rescaled */
+	int (*state_key)(const char *line, size_t len,
+	    const char *const *keys, size_t n, struct buf *out,
+	    const char **why);
 	/* the next tm_mono() instant it wants to be woken at, or -1 */
 	int64_t (*deadline)(void);
 	/* after every wait for input; timed_out when the deadline came */

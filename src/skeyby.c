@@ -56,6 +56,7 @@ static struct {
 	struct op op;
 	int in_done;
 	pid_t parent;
+	int64_t from;		/* a restore's number of shards, or 0 */
 } S;
 
 static _Noreturn void
@@ -173,6 +174,8 @@ reap(size_t i)
 	abandon(WEXITSTATUS(st));
 }
 
+static void keys_json(struct buf *out);
+
 /* ---- routing ---- */
 
 static void
@@ -231,6 +234,12 @@ broadcast(const char *line, size_t len)
 			continue;
 		buf_add(&s->q, line, brace - 1);
 		buf_printf(&s->q, ",\"shard\":%zu", i);
+		if (k == CTL_RESTORE && S.from && (size_t)S.from != S.n) {
+			/* rescaling: the shards' tools need to know how */
+			buf_printf(&s->q, ",\"shards\":%zu,\"from\":%lld,"
+			    "\"keys\":", S.n, (long long)S.from);
+			keys_json(&s->q);
+		}
 		buf_add(&s->q, line + brace - 1, len - brace + 1);
 		buf_addc(&s->q, '\n');
 	}
@@ -238,19 +247,27 @@ broadcast(const char *line, size_t len)
 
 /* ---- snapshots: the keys (options) and the number of shards ---- */
 
+/* The keys as a JSON array of their paths. */
+static void
+keys_json(struct buf *out)
+{
+	size_t i;
+
+	buf_addc(out, '[');
+	for (i = 0; i < S.nkeys; i++) {
+		if (i)
+			buf_addc(out, ',');
+		buf_jstr(out, S.keys[i], strlen(S.keys[i]));
+	}
+	buf_addc(out, ']');
+}
+
 static void
 options(struct buf *out)
 {
 	struct buf k = { 0 };
-	size_t i;
 
-	buf_addc(&k, '[');
-	for (i = 0; i < S.nkeys; i++) {
-		if (i)
-			buf_addc(&k, ',');
-		buf_jstr(&k, S.keys[i], strlen(S.keys[i]));
-	}
-	buf_addc(&k, ']');
+	keys_json(&k);
 	op_json(out, "keys", k.p, k.len);
 	buf_free(&k);
 }
@@ -275,10 +292,7 @@ restore(const char *line, size_t len, const char **why)
 		*why = "not a skeyby state line";
 		return -1;
 	}
-	if ((size_t)n != S.n && !S.template)
-		die(1, "restore: the checkpoint was taken with -n %lld, this "
-		    "is -n %zu: rescaling is not supported yet", (long long)n,
-		    S.n);
+	S.from = n;
 	return 0;
 }
 

@@ -238,6 +238,49 @@ restore(const char *line, size_t len, const char **why)
 	return 0;
 }
 
+/* A rescale: the text of skeyby's keys for a held record; 0 for others. */
+static int
+state_key(const char *line, size_t len, const char *const *keys, size_t n,
+    struct buf *out, const char **why)
+{
+	static const char *const held[] = { "held" };
+	struct scan_paths *hp, *kp;
+	struct scan_error e;
+	struct jval v, *vals;
+	int *field;
+	char *text;
+	size_t i, tlen;
+	int r = 1;
+
+	if ((hp = scan_compile(held, 1)) == NULL ||
+	    (kp = scan_compile(keys, n)) == NULL)
+		die(1, "out of memory");
+	vals = xcalloc(n + 1, sizeof(*vals));
+	field = xcalloc(n + 1, sizeof(*field));
+	for (i = 0; i < n; i++)
+		field[i] = (int)i;
+	text = NULL;
+	if (scan_object(hp, line, len, &v, &e) != 0 || v.type != J_STRING) {
+		*why = "a bad state line";
+		r = -1;
+	} else {
+		text = xmalloc(v.len);
+		tlen = jv_unescape(&v, text);
+		if (scan_object(kp, text, tlen, vals, &e) != 0) {
+			*why = "a held record that is not JSON";
+			r = -1;
+		} else {
+			key_text(vals, field, n, out);
+		}
+	}
+	free(text);
+	free(vals);
+	free(field);
+	scan_free(hp);
+	scan_free(kp);
+	return r;
+}
+
 static void
 end(void)
 {
@@ -321,6 +364,7 @@ main(int argc, char *argv[])
 	S.op.options = options;
 	S.op.snapshot = snapshot;
 	S.op.restore = restore;
+	S.op.state_key = state_key;
 	if (S.idle) {
 		S.op.deadline = deadline;
 		S.op.tick = tick;

@@ -301,6 +301,60 @@ restore(const char *line, size_t len, const char **why)
 	return 0;
 }
 
+/*
+ * A rescale: the text of skeyby's keys for a window or count-index line,
+ * taken from the window's key, which must hold them all.
+ */
+static int
+state_key(const char *line, size_t len, const char *const *keys, size_t n,
+    struct buf *out, const char **why)
+{
+	static const char *const paths[] = { "k", "next" };
+	struct scan_paths *ps;
+	struct scan_error e;
+	struct jval v[2], key, el;
+	size_t i, j, pos;
+	int r = 1;
+
+	if ((ps = scan_compile(paths, 2)) == NULL)
+		die(1, "out of memory");
+	if (scan_object(ps, line, len, v, &e) != 0 ||
+	    (v[0].type == J_NONE && v[1].type == J_NONE)) {
+		scan_free(ps);
+		*why = "a bad state line";
+		return -1;
+	}
+	key = v[0].type != J_NONE ? v[0] : v[1];
+	if (n > 1)
+		buf_addc(out, '[');
+	for (i = 0; r == 1 && i < n; i++) {
+		for (j = 0; j < S.nkeys && strcmp(S.keys[j], keys[i]); j++)
+			;
+		if (j == S.nkeys) {
+			*why = "skeyby's keys must be among its -k keys";
+			r = -1;
+			break;
+		}
+		el = key;
+		if (S.nkeys > 1) {
+			pos = 0;
+			do
+				if (!jv_element(&key, &pos, &el)) {
+					*why = "a bad key in a state line";
+					r = -1;
+				}
+			while (r == 1 && j--);
+		}
+		if (i)
+			buf_addc(out, ',');
+		buf_add(out, el.p, el.len);
+	}
+	if (n > 1)
+		buf_addc(out, ']');
+	scan_free(ps);
+	return r;
+}
+
 enum {
 	OPT_COUNT = 256, OPT_EMIT, OPT_EVERY, OPT_HOP, OPT_LATE,
 	OPT_OFFSET, OPT_PROCTIME, OPT_SESSION, OPT_TUMBLE,
@@ -445,6 +499,7 @@ main(int argc, char *argv[])
 	S.op.options = options;
 	S.op.snapshot = snapshot;
 	S.op.restore = restore;
+	S.op.state_key = state_key;
 	if (S.proctime || S.emit_every) {
 		S.op.deadline = deadline;
 		S.op.tick = tick;

@@ -33,3 +33,11 @@ chaos() {
 @test "chaos: the input grows between runs" {
 	chaos grow
 }
+
+@test "chaos: through skeyby -n 2, any process killed, shards too" {
+	chaos keyby
+}
+
+@test "chaos: through skeyby, rescaled to 1, 2 or 3 shards on every rerun" {
+	chaos rescale
+}

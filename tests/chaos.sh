@@ -18,6 +18,9 @@
 #              by time, at random from run to run
 #       keyby  swindow in two shards of skeyby, each with side files of
 #              its own; the kills as in one (any process, shards too)
+#       rescale  the same with 1, 2 or 3 shards, at random from run to
+#              run, and no side files in the shards; out is compared as
+#              a multiset (the merge's order depends on the shards)
 # Prints "chaos MODE: K kills (C cut a run short), R runs in N cycles,
 # identical" and exits 0, or says what
 # differs and exits 1.  Its work dir is $CHAOS_DIR (default a new temp dir).
@@ -56,7 +59,9 @@ pipeline() {
 	fi
 	local window="'$bin/swindow' -t ts -k user --session 30m -a count \
 	    -a sum:bytes -a avg:latency_ms"
-	if [ "$mode" = keyby ]; then
+	if [ "$mode" = rescale ]; then
+		window="'$bin/skeyby' -k user -n $((RANDOM % 3 + 1)) -- $window --skip-bad"
+	elif [ "$mode" = keyby ]; then
 		window="'$bin/skeyby' -k user -n 2 -c \"$window \
 		    --late '$d/late.'\\\$SKEYBY_SHARD \
 		    --dead-letter '$d/dead.'\\\$SKEYBY_SHARD\""
@@ -70,6 +75,7 @@ pipeline() {
 
 files="out late dead wmlate wmdead"
 [ "$mode" = keyby ] && files="out late.0 late.1 dead.0 dead.1 wmlate wmdead"
+[ "$mode" = rescale ] && files="out wmlate wmdead"
 
 # The reference: one uninterrupted run, over the whole input.
 mkdir -p ref run
@@ -102,7 +108,7 @@ attempt() {
 	set +m
 	ms=$(( (RANDOM * 32768 + RANDOM) % span ))
 	sleep "$(( ms / 1000 )).$(printf '%03d' $(( ms % 1000 )))"
-	if [ "$mode" = one ] || [ "$mode" = keyby ]; then
+	if [ "$mode" = one ] || [ "$mode" = keyby ] || [ "$mode" = rescale ]; then
 		# one of the tools still running (not one that has exited)
 		victim=$(pgrep -r R,S,D -g "$pid" | grep -v "^$pid\$" |
 		    shuf -n 1 --random-source=<(yes "$k"))
@@ -148,12 +154,19 @@ while [ "$cut" -lt "$kills" ]; do
 		fi
 		break
 	done
+	if [ "$mode" = rescale ]; then
+		sort ref/out > ref/out.sorted
+		sort run/out > run/out.sorted && mv run/out.sorted run/out
+		mv ref/out.sorted ref/out.multiset
+	fi
 	for f in $files; do
-		if ! cmp -s "ref/$f" "run/$f"; then
+		r=ref/$f
+		[ "$mode" = rescale ] && [ "$f" = out ] && r=ref/out.multiset
+		if ! cmp -s "$r" "run/$f"; then
 			echo "chaos $mode: run/$f differs from one uninterrupted" \
-			    "run ($(wc -c < "ref/$f") and $(wc -c < "run/$f")" \
+			    "run ($(wc -c < "$r") and $(wc -c < "run/$f")" \
 			    "bytes), in $work"
-			cmp "ref/$f" "run/$f" | head -n 3
+			cmp "$r" "run/$f" | head -n 3
 			exit 1
 		fi
 	done
