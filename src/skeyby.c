@@ -372,16 +372,13 @@ feed(size_t i)
 static void
 drain(size_t i)
 {
-	static char b[1 << 16];
 	struct shard *s = &shards[i];
 	ssize_t k;
 
 	if (s->out < 0)
 		return;
-	k = read(s->out, b, sizeof(b));
-	if (k > 0) {
-		spool_add(&s->sp, b, (size_t)k);
-	} else if (k == 0) {
+	k = spool_read(&s->sp, s->out);
+	if (k == 0) {
 		close(s->out);
 		s->out = -1;
 		spool_end(&s->sp);

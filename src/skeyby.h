@@ -60,8 +60,12 @@ void merge_sent(const char *line, size_t len);
 int merge_run(void);
 void merge_free(void);
 
-/* Appends n bytes that the shard wrote; at its end, spool_end. */
+/*
+ * Appends n bytes that the shard wrote, or reads what fd has (read(2)'s
+ * return); at its end, spool_end.
+ */
 void spool_add(struct spool *sp, const char *p, size_t n);
+ssize_t spool_read(struct spool *sp, int fd);
 void spool_end(struct spool *sp);
 void spool_free(struct spool *sp);
 

@@ -177,6 +177,51 @@ spool_line(struct spool *sp, const char **line, size_t *len)
 	}
 }
 
+/*
+ * The whole data lines at the front of what memory holds, up to the first
+ * control record or partial line: as one piece, which the merge writes
+ * with one call.
+ */
+static size_t
+spool_data(struct spool *sp, const char **p)
+{
+	const char *s = sp->mem.p + sp->off, *end = sp->mem.p + sp->mem.len;
+	const char *q = s, *nl;
+
+	while (q < end && !(end - q >= 3 && q[0] == '{' && q[1] == '"' &&
+	    q[2] == '$' && ctl_kind(q, (size_t)(end - q)) != CTL_NONE) &&
+	    (nl = memchr(q, '\n', (size_t)(end - q))) != NULL)
+		q = nl + 1;
+	*p = s;
+	sp->off += (size_t)(q - s);
+	return (size_t)(q - s);
+}
+
+ssize_t
+spool_read(struct spool *sp, int fd)
+{
+	static char b[1 << 16];
+	ssize_t k;
+
+	if (!(sp->f && sp->frd < sp->fwr) && sp->mem.len - sp->off +
+	    sizeof(b) <= SPOOL_MEM) {
+		/* straight into memory, with no copy */
+		if (sp->off > 0 && sp->off >= sp->mem.len / 2) {
+			memmove(sp->mem.p, sp->mem.p + sp->off,
+			    sp->mem.len - sp->off);
+			sp->mem.len -= sp->off;
+			sp->off = 0;
+		}
+		buf_grow(&sp->mem, sizeof(b));
+		if ((k = read(fd, sp->mem.p + sp->mem.len, sizeof(b))) > 0)
+			sp->mem.len += (size_t)k;
+		return k;
+	}
+	if ((k = read(fd, b, sizeof(b))) > 0)
+		spool_add(sp, b, (size_t)k);
+	return k;
+}
+
 void
 merge_sent(const char *line, size_t len)
 {
@@ -303,6 +348,8 @@ merge_run(void)
 			cur++;
 			continue;
 		}
+		if ((len = spool_data(&s->sp, &line)) > 0)
+			out_write(line, len);
 		if (!spool_line(&s->sp, &line, &len)) {
 			if (!s->sp.eof || spool_unread(&s->sp) > 0)
 				return 0;
