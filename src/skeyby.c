@@ -383,7 +383,7 @@ drain(size_t i)
 		s->out = -1;
 		spool_end(&s->sp);
 		reap(i);
-	} else if (errno != EAGAIN && errno != EINTR) {
+	} else if (k < 0 && errno != EAGAIN && errno != EINTR) {
 		die(1, "shard %zu: read: %s", i, strerror(errno));
 	}
 }
