@@ -57,6 +57,7 @@ static struct {
 	int in_done;
 	pid_t parent;
 	int64_t from;		/* a restore's number of shards, or 0 */
+	struct pollfd *polls;	/* wait_io's, one stdin and two a shard */
 } S;
 
 static _Noreturn void
@@ -390,8 +391,9 @@ drain(size_t i)
 
 /* Waits until some pipe can move, flushing stdout first. */
 static void
-wait_io(struct pollfd *p)
+wait_io(void)
 {
+	struct pollfd *p = S.polls;
 	size_t i, n = 0;
 	int want_in = !S.in_done && !queues_full();
 
@@ -437,11 +439,11 @@ stdout_check(void)
 static void
 run_shards(void)
 {
-	struct pollfd *p = xcalloc(2 * S.n + 1, sizeof(*p));
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);	/* a shard that stops reading: EPIPE */
 	S.parent = getpid();
+	S.polls = xcalloc(2 * S.n + 1, sizeof(*S.polls));
 	for (i = 0; i < S.n; i++)
 		spawn(i);
 	for (;;) {
@@ -453,9 +455,9 @@ run_shards(void)
 		if (merge_run())
 			break;
 		stdout_check();
-		wait_io(p);
+		wait_io();
 	}
-	free(p);
+	free(S.polls);
 	for (i = 0; i < S.n; i++) {
 		buf_free(&shards[i].q);
 		buf_free(&shards[i].wmline);
