@@ -239,6 +239,9 @@ for i in range(200000):
 	skeyby -k user -n 2 -c 'sort' < big | sort | cmp - <(sort big)
 	# a slow reader downstream: backpressure, no loss
 	skeyby -k user -n 2 -- cat < big | (sleep 1; cat) | sort | cmp - <(sort big)
+	# a shard that reads slowly, and one that reads nothing for a while
+	skeyby -k user -n 2 -c 'if [ $SKEYBY_SHARD = 0 ]; then sleep 1; cat; else
+	    while read -r l; do printf "%s\n" "$l"; done; fi' < big | sort | cmp - <(sort big)
 }
 
 @test "| head: skeyby and its shards end quietly" {
