@@ -333,3 +333,31 @@ EOF
 	run cat got
 	expect <<<'{"user":"a"}'
 }
+
+@test "rescaling: killed with -n 2, rerun with -n 3, killed, rerun with -n 2" {
+	pipe() {
+		scheckpoint -d state --every 200 in.ndjson | head -n "$2" | swatermark -d 5s |
+		    skeyby -k user -n "$1" -- swindow -k user --session 20s -a count -a sum:bytes -a first:bytes |
+		    scheckpoint -d state --commit -o out 2>/dev/null
+	}
+	swatermark -d 5s < in.ndjson | swindow -k user --session 20s -a count -a sum:bytes -a first:bytes |
+	    grep -v '^{"\$' | sort > ref
+	pipe 2 700 || true
+	[ -s state/ckpt.3/commit ]
+	pipe 3 1500 || true
+	ls state/ckpt.*/op.3@2 > /dev/null
+	pipe 2 100000
+	sort out | cmp - ref
+	# every key's windows came back whole: no key lost or doubled
+	[ "$(wc -l < out)" -eq "$(wc -l < ref)" ]
+	# a tool whose keys do not hold skeyby's cannot be rescaled
+	rm -rf state
+	scheckpoint -d state --every 200 in.ndjson | head -n 700 | swatermark -d 5s |
+	    skeyby -k user -n 2 -- swindow --session 20s -a count |
+	    scheckpoint -d state --commit -o out 2>/dev/null || true
+	run --separate-stderr bash -c 'scheckpoint -d state --every 200 in.ndjson | swatermark -d 5s |
+	    skeyby -k user -n 3 -- swindow --session 20s -a count |
+	    scheckpoint -d state --commit -o out'
+	[ "$status" -ne 0 ]
+	[[ $stderr == *"cannot rescale swindow: skeyby's keys must be among its -k keys"* ]]
+}
