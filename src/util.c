@@ -202,13 +202,16 @@ buf_jstr(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 }
 
+/* One write for the whole line: shards of skeyby share one stderr. */
 static void
 vmsg(const char *fmt, va_list ap)
 {
+	struct buf m = { 0 };
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	buf_vprintf(&m, fmt, ap);
+	fprintf(stderr, "%s: %s\n", progname, m.p ? m.p : "");
+	buf_free(&m);
 }
 
 void

@@ -361,3 +361,12 @@ EOF
 	[ "$status" -ne 0 ]
 	[[ $stderr == *"cannot rescale swindow: skeyby's keys must be among its -k keys"* ]]
 }
+
+@test "regression: the shards' messages come out whole, never mixed" {
+	for i in $(seq 40); do
+		printf '{"k":1,"ts":1}\n{"k":2,"ts":1}\n{"k":3,"ts":1}\n{"k":4,"ts":1}\n{"$watermark":5}\n{"k":1,"ts":1}\n{"k":2,"ts":1}\n{"k":3,"ts":1}\n{"k":4,"ts":1}\n' |
+		    skeyby -k k -n 4 -- swindow -k k --tumble 1s -a count 2>&1 >/dev/null
+	done > err
+	[ "$(wc -l < err)" -eq 160 ]
+	[ "$(grep -cvx 'swindow: 1 late event dropped' err)" -eq 0 ]
+}
