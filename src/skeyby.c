@@ -66,7 +66,8 @@ usage(void)
 	fputs("usage: skeyby -k KEYS -n N [options] [--] COMMAND [ARG...]\n"
 	    "       skeyby -k KEYS -n N [options] -c 'PIPELINE'\n"
 	    "       skeyby -k KEYS [-n N] [options] -o TEMPLATE\n"
-	    "options: --hold SIZE  --skip-bad  --dead-letter FILE  --id NAME\n",
+	    "options: --hold SIZE  --time-unit U  --skip-bad  --dead-letter FILE  "
+	    "--id NAME\n",
 	    stdout);
 	finish(0);
 }
@@ -534,6 +535,7 @@ static const struct option longopts[] = {
 	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "id", required_argument, NULL, RO_ID },
 	{ "skip-bad", no_argument, NULL, RO_SKIPBAD },
+	{ "time-unit", required_argument, NULL, RO_TUNIT },
 	{ "version", no_argument, NULL, RO_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
@@ -591,6 +593,7 @@ main(int argc, char *argv[])
 		usage_error("-o: %%d needs -n N");
 	S.cmd = argv + optind;
 	recopts_finish(&S.ro);
+	wm_unit = S.ro.topts.unit;
 
 	if ((S.scan = scan_compile((const char *const *)S.keys,
 	    S.nkeys)) == NULL)

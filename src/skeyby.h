@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "scan.h"
+#include "tm.h"
 #include "util.h"
 
 /*
@@ -44,10 +45,14 @@ struct shard {
 	struct buf ctl;		/* the control record it waits at */
 };
 
-/* The shards, for the merge; --hold, the most their spools may hold. */
+/*
+ * The shards, for the merge; --hold, the most their spools may hold;
+ * --time-unit, how to read their watermarks' numbers.
+ */
 extern struct shard *shards;
 extern size_t nshards;
 extern int64_t hold_max;
+extern enum tm_unit wm_unit;
 
 /*
  * The merge: merge_sent takes each barrier or restore as skeyby passed it

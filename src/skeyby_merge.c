@@ -24,6 +24,7 @@
 struct shard *shards;
 size_t nshards;
 int64_t hold_max;
+enum tm_unit wm_unit;
 
 enum { SPOOL_MEM = 1 << 20 };	/* a shard's output held in memory */
 
@@ -363,7 +364,7 @@ merge_run(void)
 			out_write("\n", 1);
 			break;
 		case CTL_WATERMARK:
-			if (ctl_watermark(line, len, TU_AUTO, &w, &why) != 0)
+			if (ctl_watermark(line, len, wm_unit, &w, &why) != 0)
 				die(1, "shard %zu: %s: %.*s", cur, why,
 				    (int)len, line);
 			if (!s->has_wm || w > s->wm) {

@@ -370,3 +370,17 @@ EOF
 	[ "$(wc -l < err)" -eq 160 ]
 	[ "$(grep -cvx 'swindow: 1 late event dropped' err)" -eq 0 ]
 }
+
+@test "regression: --time-unit reads the shards' watermarks in their unit" {
+	run skeyby --time-unit ms -k g -n 2 -- swindow -k g --tumble 1s -a count --time-unit ms <<'EOF2'
+{"$watermark":5000000000}
+{"$watermark":100000000000}
+EOF2
+	expect <<'EOF2'
+{"$watermark":5000000000}
+{"$watermark":100000000000}
+EOF2
+	run skeyby --time-unit ns -k g -n 2 -- swindow -k g --tumble 1s -a count --time-unit ns <<<'{"$watermark":18000000000}'
+	[ "$status" -eq 0 ]
+	expect <<<'{"$watermark":18000000000}'
+}
