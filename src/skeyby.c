@@ -283,10 +283,77 @@ snapshot(struct snap_w *w)
 	snap_put(w, line, strlen(line));
 }
 
+/*
+ * The merged barrier is about to go out: skeyby's snapshot, written by
+ * op_control when the barrier came in, gets the merge's state as it is
+ * now, at the barrier, which is where a restore takes it up.  The
+ * checkpoint is committed only once the barrier has gone out.
+ */
+void
+keyby_checkpoint(const struct ctl_barrier *b, const char *line)
+{
+	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0 }, el;
+	struct buf id = { 0 }, name = { 0 }, path = { 0 }, opts = { 0 };
+	struct buf lines = { 0 }, m = { 0 };
+	struct snap_r r;
+	struct snap_w w;
+	const char *s;
+	size_t n, pos = 0, i;
+	char why[1024];
+
+	if (b->opslen == 0)
+		die(1, "checkpoint %lld: no ops", (long long)b->n);
+	while (jv_element(&ops, &pos, &el))
+		;	/* the last is ours */
+	buf_grow(&id, el.len);
+	id.len = jv_unescape(&el, id.p);
+	buf_addc(&id, '\0');
+	buf_printf(&name, "op.%s", id.p);
+	buf_addc(&name, '\0');
+	snap_path(&path, b->dir, b->n, name.p);
+	buf_addc(&path, '\0');
+	buf_adds(&opts, "{");
+	options(&opts);
+	buf_addc(&opts, '}');
+	buf_addc(&opts, '\0');
+	if (snap_load(&r, path.p, "skeyby", opts.p, why, sizeof(why)) != 0)
+		die(1, "checkpoint %lld: %s", (long long)b->n, why);
+	while (snap_next(&r, &s, &n)) {
+		if (n >= 6 && memcmp(s, "{\"wm\":", 6) == 0)
+			continue;
+		buf_add(&lines, s, n);
+		buf_addc(&lines, '\n');
+	}
+	snap_free(&r);
+	merge_save(&m);
+	if (snap_begin(&w, b->dir, b->n, name.p, "skeyby", id.p, opts.p, why,
+	    sizeof(why)) != 0)
+		die(1, "checkpoint %lld: %s", (long long)b->n, why);
+	for (i = 0; i < lines.len; i += n + 1) {
+		n = (size_t)((char *)memchr(lines.p + i, '\n', lines.len - i) -
+		    (lines.p + i));
+		snap_put(&w, lines.p + i, n);
+	}
+	snap_put(&w, m.p, m.len);
+	if (snap_end(&w, why, sizeof(why)) != 0)
+		die(1, "checkpoint %lld: %s", (long long)b->n, why);
+	buf_free(&id);
+	buf_free(&name);
+	buf_free(&path);
+	buf_free(&opts);
+	buf_free(&lines);
+	buf_free(&m);
+}
+
 static int
 restore(const char *line, size_t len, const char **why)
 {
 	int64_t n;
+
+	if (len >= 6 && memcmp(line, "{\"wm\":", 6) == 0) {
+		*why = "a bad merge state";
+		return merge_load(line, len);
+	}
 
 	if (len < 11 || memcmp(line, "{\"shards\":", 10) != 0 ||
 	    line[len - 1] != '}' || num_parse_int(line + 10, len - 11,

@@ -66,6 +66,17 @@ int merge_run(void);
 void merge_free(void);
 
 /*
+ * The merge's state at a barrier (each shard's latest watermark, the last
+ * merged one) as a snapshot line, and back: 0, or -1 when it is bad.
+ * keyby_checkpoint, when the merged barrier b (line) is about to be
+ * written, puts that line into skeyby's snapshot of it.
+ */
+void merge_save(struct buf *out);
+int merge_load(const char *line, size_t len);
+struct ctl_barrier;
+void keyby_checkpoint(const struct ctl_barrier *b, const char *line);
+
+/*
  * Appends n bytes that the shard wrote, or reads what fd has (read(2)'s
  * return); at its end, spool_end.
  */

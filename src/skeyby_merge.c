@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "num.h"
+#include "scan.h"
 #include "skeyby.h"
 
 struct shard *shards;
@@ -278,6 +280,8 @@ write_control(void)
 		s->turn = T_ROUND;
 		s->ctl.len = 0;
 	}
+	if (ctl_kind(f->p, f->len) == CTL_CHECKPOINT && !fb.end)
+		keyby_checkpoint(&fb, f->p);
 	merged.len = 0;
 	if (elems.len > 0)
 		ctl_barrier_pass_elems(f->p, f->len, &fb, elems.p + 1,
@@ -386,6 +390,95 @@ merge_run(void)
 			break;
 		}
 	}
+}
+
+void
+merge_save(struct buf *out)
+{
+	size_t i;
+
+	buf_adds(out, "{\"wm\":[");
+	for (i = 0; i < nshards; i++) {
+		const struct shard *s = &shards[i];
+
+		if (i)
+			buf_addc(out, ',');
+		if (!s->has_wm) {
+			buf_adds(out, "null");
+			continue;
+		}
+		buf_printf(out, "[%lld,", (long long)s->wm);
+		buf_jstr(out, s->wmline.p, s->wmline.len - 1);
+		buf_addc(out, ']');
+	}
+	buf_addc(out, ']');
+	if (has_out_wm)
+		buf_printf(out, ",\"out\":%lld", (long long)out_wm);
+	buf_addc(out, '}');
+}
+
+int
+merge_load(const char *line, size_t len)
+{
+	static const char *const paths[] = { "wm", "out" };
+	struct scan_paths *ps = scan_compile(paths, 2);
+	struct scan_error e;
+	struct jval v[2], el, w[2];
+	struct buf least = { 0 }, text = { 0 };
+	int64_t x, min = 0;
+	size_t pos = 0, p2, i, old = 0;
+	int all = 1, r = -1;
+
+	if (ps == NULL)
+		die(1, "out of memory");
+	if (scan_object(ps, line, len, v, &e) != 0 || v[0].type != J_ARRAY ||
+	    (v[1].type != J_NONE && (v[1].type != J_NUMBER ||
+	    num_parse_int(v[1].p, v[1].len, &out_wm) != 0)))
+		goto out;
+	has_out_wm = v[1].type != J_NONE;
+	/* the shards' latest watermarks; with another number of shards
+	 * (a rescale), each new one has the least of the old ones' */
+	while (jv_element(&v[0], &pos, &el)) {
+		if (el.type == J_NULL) {
+			all = 0;
+		} else {
+			p2 = 0;
+			if (el.type != J_ARRAY || !jv_element(&el, &p2, &w[0]) ||
+			    !jv_element(&el, &p2, &w[1]) || w[0].type !=
+			    J_NUMBER || w[1].type != J_STRING ||
+			    num_parse_int(w[0].p, w[0].len, &x) != 0)
+				goto out;
+			text.len = 0;
+			buf_grow(&text, w[1].len);
+			text.len = jv_unescape(&w[1], text.p);
+			buf_addc(&text, '\n');
+			if (old < nshards) {
+				shards[old].has_wm = 1;
+				shards[old].wm = x;
+				shards[old].wmline.len = 0;
+				buf_add(&shards[old].wmline, text.p, text.len);
+			}
+			if (least.len == 0 || x < min) {
+				min = x;
+				least.len = 0;
+				buf_add(&least, text.p, text.len);
+			}
+		}
+		old++;
+	}
+	if (old != nshards)
+		for (i = 0; i < nshards; i++) {
+			shards[i].has_wm = all && least.len > 0;
+			shards[i].wm = min;
+			shards[i].wmline.len = 0;
+			buf_add(&shards[i].wmline, least.p, least.len);
+		}
+	r = 0;
+out:
+	scan_free(ps);
+	buf_free(&least);
+	buf_free(&text);
+	return r;
 }
 
 void

@@ -384,3 +384,19 @@ EOF2
 	[ "$status" -eq 0 ]
 	expect <<<'{"$watermark":18000000000}'
 }
+
+@test "regression: a restore takes up the merge's watermarks where the barrier left them" {
+	d=$PWD
+	# one that does not advance is not written again after the restore
+	printf '{"$watermark":10}\n{"$checkpoint":1,"dir":"%s"}\n{"$watermark":5}\n' "$d" |
+	    skeyby -k g -n 1 -- swindow -k g --tumble 2s -a count > /dev/null
+	run skeyby -k g -n 1 -- swindow -k g --tumble 2s -a count <<<"$(printf '{"$restore":1,"dir":"%s"}\n{"$watermark":5}' "$d")"
+	expect <<<"{\"\$restore\":1,\"dir\":\"$d\",\"ops\":[\"1\",\"2@0\"]}"
+	# and a shard that says nothing after it still holds its watermark
+	rm -rf ckpt.*
+	printf '{"k":"b","ts":10}\n{"k":"a","ts":5}\n{"$checkpoint":1,"dir":"%s"}\n{"k":"a","ts":7}\n{"$checkpoint":2,"dir":"%s"}\n' "$d" "$d" |
+	    skeyby -k k -n 2 -c 'swatermark -d 0' | sed -n '/checkpoint":1/,$p' | tail -n +2 > whole
+	run skeyby -k k -n 2 -c 'swatermark -d 0' <<<"$(printf '{"$restore":1,"dir":"%s"}\n{"k":"a","ts":7}\n{"$checkpoint":2,"dir":"%s"}' "$d" "$d")"
+	[ "$(tail -n +2 <<<"$output")" = "$(cat whole)" ]
+	grep -q '"\$watermark":"1970-01-01T00:00:07Z"' whole
+}
