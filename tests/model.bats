@@ -1,10 +1,12 @@
 #!/usr/bin/env bats
-# The randomized model test: 300 cases of swindow, swatermark and
-# swatermark | swindow, each compared exactly with tests/model/model.py (a
-# reference model written from SPEC.md and the man pages), with invariants
-# (no crash, no sanitizer report, every record accounted for, two runs
-# alike).  A third of them carry checkpoint barriers and are also cut at a
-# barrier, restored ($restore) and compared with the uninterrupted run.
+# The randomized model test: 300 cases of swindow, swatermark,
+# swatermark | swindow and (a tenth) skeyby over swindow, each compared
+# exactly with tests/model/model.py (a reference model written from SPEC.md
+# and the man pages), with invariants (no crash, no sanitizer report, every
+# record accounted for, two runs alike, skeyby's data records those of one
+# unsharded run).  A third of them carry checkpoint barriers and are also
+# cut at a barrier, restored ($restore) and compared with the uninterrupted
+# run.
 # A failure prints a minimized command; see tests/model/stress.py.
 
 load helper

@@ -6,6 +6,10 @@ swatermark ... | swindow ...), the argument lists, and the input lines
 relative to the case's directory (late.ndjson, dead.ndjson, ...), so the
 command printed for a failure is the command that ran.
 
+gen_keyby(rng) -> Case of kind 'keyby': skeyby over swindow (see there),
+drawn with its own rng (keyby_rng(seed, i)) in place of gen_case's case,
+so the other cases stay the same.
+
 add_checkpoints(rng, case) makes a case a checkpoint case: it inserts one or
 two barrier lines {"$checkpoint":N,"dir":"@DIR@"} among the input lines
 (DIR_MARK stands for the case's directory, filled in when it runs; barrier
@@ -25,6 +29,7 @@ rng (ckpt_rng(seed, i)), so the cases are the same with or without it.
 import math
 import random
 import re
+import shlex
 import struct
 from fractions import Fraction
 
@@ -45,11 +50,15 @@ class Case:
         self.restore = None     # the barrier (its N) to cut at, or None
         self.extra = 0          # lines after it the first part reads too
         self.junk = False       # a torn line in the side files after it
+        # kind 'keyby' (gen_keyby): skeyby's options, swatermark before it
+        # (kb_up) or in each shard (kb_shard_wm), the shards' command as
+        # -c 'PIPELINE' (kb_shell) or after --
+        self.kb_argv = None
+        self.kb_up = self.kb_shard_wm = self.kb_shell = False
 
     def copy(self, lines):
         c = Case()
-        c.kind, c.wm_argv, c.sw_argv = self.kind, self.wm_argv, self.sw_argv
-        c.restore, c.extra, c.junk = self.restore, self.extra, self.junk
+        c.__dict__.update(self.__dict__)
         c.lines = list(lines)
         return c
 
@@ -58,6 +67,8 @@ class Case:
             return [('swindow', self.sw_argv)]
         if self.kind == 'swatermark':
             return [('swatermark', self.wm_argv)]
+        if self.kind == 'keyby':
+            return keyby_argvs(self)
         return [('swatermark', self.wm_argv), ('swindow', self.sw_argv)]
 
 
@@ -574,7 +585,8 @@ def gen_records(rng, style, tick, tpath, keys, key_pools, numeric_on,
     return lines[:MAX_LINES]
 
 
-def gen_swindow(rng, case=None, style=None, tpath=None, from_wm=False):
+def gen_swindow(rng, case=None, style=None, tpath=None, from_wm=False,
+                min_keys=0):
     case = case or Case()
     style = style or TimeStyle(rng)
     tick = rng.choice(style.tick_choices())
@@ -585,7 +597,7 @@ def gen_swindow(rng, case=None, style=None, tpath=None, from_wm=False):
         tpath = rng.choice(['ts'] * 8 + ['time', 'm.t'])
     if tpath != 'ts':
         argv += ['-t', tpath]
-    nkeys = rng.choice([0, 0, 1, 1, 1, 2])
+    nkeys = max(min_keys, rng.choice([0, 0, 1, 1, 1, 2]))
     keys = rng.sample(['k', 'g', 'r.p'], nkeys)
     key_pools = []
     for _ in keys:
@@ -736,6 +748,118 @@ def case_rng(seed, i):
     return random.Random('%s:%d' % (seed, i))
 
 
+# --- skeyby ----------------------------------------------------------------
+
+KEYBY_FILES = {'late.ndjson': 'late', 'dead.ndjson': 'dead',
+               'wmlate.ndjson': 'wmlate', 'wmdead.ndjson': 'wmdead'}
+
+
+def shard_files(argv, how):
+    """A shard's argv: its side files one per shard (how 'rename':
+    late$SKEYBY_SHARD.ndjson, for -c), or none (how 'strip': shards that
+    share a command line would write one file together; --dead-letter
+    becomes --skip-bad)."""
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ('--late', '--dead-letter') and argv[i + 1] in KEYBY_FILES:
+            if how == 'rename':
+                out += [a, KEYBY_FILES[argv[i + 1]] + '$SKEYBY_SHARD.ndjson']
+            elif a == '--dead-letter':
+                out.append('--skip-bad')
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def shell_word(w):
+    if '$SKEYBY_SHARD' in w:
+        return '"%s"' % w           # the shell puts the shard's number in
+    return shlex.quote(w)
+
+
+def keyby_argvs(case):
+    kb = list(case.kb_argv)
+    sw = shard_files(case.sw_argv, 'rename' if case.kb_shell else 'strip')
+    if case.kb_shell:
+        stages = [['swindow'] + sw]
+        if case.kb_shard_wm:
+            stages.insert(0, ['swatermark'] +
+                          shard_files(case.wm_argv, 'rename'))
+        kb += ['-c', ' | '.join(' '.join(shell_word(w) for w in st)
+                                for st in stages)]
+    else:
+        kb += ['--', 'swindow'] + sw
+    if '--time-unit' in case.sw_argv:
+        # skeyby reads the shards' watermarks in their unit (skeyby.1)
+        kb[:0] = ['--time-unit',
+                  case.sw_argv[case.sw_argv.index('--time-unit') + 1]]
+    return ([('swatermark', case.wm_argv)] if case.kb_up else []) + \
+        [('skeyby', kb)]
+
+
+def keyby_rng(seed, i):
+    return random.Random('%s:%d:keyby' % (seed, i))
+
+
+def gen_keyby(rng):
+    """skeyby -k KEYS -n N (1-4) over swindow: its command after -- or as
+    -c 'swindow ...' (side files one per shard), sometimes -c 'swatermark
+    ... | swindow ...' (a watermark per shard), sometimes after swatermark
+    (its watermarks go to every shard), or over input with $watermark
+    records.  The keys are swindow's (sometimes in another order, or only
+    one of two: a key's records still meet in one shard)."""
+    case = Case()
+    case.kind = 'keyby'
+    style = TimeStyle(rng)
+    tpath = rng.choice(['ts'] * 8 + ['time', 'm.t'])
+    r = rng.random()
+    case.kb_up = r < 0.25
+    case.kb_shard_wm = 0.25 <= r < 0.4
+    case.kb_shell = case.kb_shard_wm or rng.random() < 0.4
+    if case.kb_up or case.kb_shard_wm:
+        case, info = gen_swindow(rng, case, style, tpath, from_wm=True,
+                                 min_keys=1)
+        argv = gen_wm_args(rng, style, info['tick'], tpath, True)
+        if info['bad_rate']:
+            argv += bad_policy(rng, 'wm')
+        case.wm_argv = argv
+        n = min(rng.randint(0, MAX_LINES), rng.randint(0, MAX_LINES))
+        case.lines = gen_records(rng, style, info['tick'], tpath,
+                                 info['keys'], info['key_pools'],
+                                 info['numeric_on'], info['bad_rate'], True,
+                                 'upstream' if rng.random() < 0.1 else 'none',
+                                 n, info['late_bias'],
+                                 allow_cr=no_files(argv))
+        bad_rate = info['bad_rate']
+    else:
+        case = gen_swindow(rng, case, style, tpath, min_keys=1)
+        bad_rate = 0.1 if any(a in case.sw_argv for a in
+                              ('--skip-bad', '--dead-letter')) else 0
+    keys = []
+    for i, a in enumerate(case.sw_argv):
+        if a == '-k':
+            keys += case.sw_argv[i + 1].split(',')
+    r = rng.random()
+    if len(keys) == 2 and r < 0.2:
+        keys = keys[::-1]
+    elif len(keys) == 2 and r < 0.4:
+        keys = [rng.choice(keys)]
+    if len(keys) == 2 and rng.random() < 0.5:
+        kb = ['-k', ','.join(keys)]
+    else:
+        kb = [x for k in keys for x in ('-k', k)]
+    kb += ['-n', str(rng.randint(1, 4))]
+    if bad_rate or rng.random() < 0.2:
+        r = rng.random()
+        kb += ['--skip-bad'] if r < 0.4 else \
+            ['--dead-letter', 'kbdead.ndjson'] if r < 0.85 else []
+    case.kb_argv = kb
+    return case
+
+
 # --- checkpoints -----------------------------------------------------------
 
 DIR_MARK = '@DIR@'
@@ -849,6 +973,13 @@ def add_checkpoints(rng, case):
             case.sw_argv = case.sw_argv + ['--id', rng.choice(['w', 'win-1'])]
         if case.kind in ('swatermark', 'pipe') and rng.random() < 0.6:
             case.wm_argv = case.wm_argv + ['--id', 'wm']
+        if case.kind == 'keyby':
+            if rng.random() < 0.6:
+                case.sw_argv = case.sw_argv + ['--id', 'w']
+            if rng.random() < 0.4:
+                case.kb_argv = case.kb_argv + ['--id', 'kb']
+            if case.wm_argv and rng.random() < 0.4:
+                case.wm_argv = case.wm_argv + ['--id', 'wm']
     return case
 
 

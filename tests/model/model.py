@@ -1,4 +1,4 @@
-"""Reference model of swindow(1) and swatermark(1).
+"""Reference model of swindow(1), swatermark(1) and skeyby(1).
 
 Written from the contract (/work/shared/SPEC.md sections 1-4, man/swindow.1,
 man/swatermark.1, man/streamutils.7) and the semantics the C code is being
@@ -8,6 +8,7 @@ The model is a set of pure functions:
 
     run_swindow(argv, lines)    -> Result
     run_swatermark(argv, lines) -> Result
+    run_skeyby(argv, lines)     -> Result (its shards: swindow, swatermark)
 
 argv is the tool's argument list (without the program name), lines the
 physical input lines without their '\\n'.  A Result holds the expected
@@ -40,6 +41,7 @@ each touch one place.
 import json
 import math
 import re
+import shlex
 from decimal import Decimal
 from fractions import Fraction
 
@@ -661,29 +663,45 @@ def top_members(text):
 
 def control_id(line, op_id):
     """The ID a tool takes for a $checkpoint/$restore: --id NAME, else its
-    place in the pipeline (entries in "ops" + 1)."""
-    if op_id is not None:
-        return op_id
+    place in the pipeline (entries in "ops" + 1).  In a shard of skeyby
+    (the record carries "shard":S) the ID is "ID@S" and every entry counts
+    for the place; outside the shards entries "...@S" do not count, so the
+    tools after a skeyby keep their places whatever its number of
+    shards."""
     try:
-        ops = parse_json(line).get('ops')
+        v = parse_json(line)
+        ops, shard = v.get('ops'), v.get('shard')
     except ValueError:
-        ops = MISSING
-    return str(len(ops) + 1 if isinstance(ops, list) else 1)
+        ops = shard = MISSING
+    in_shard = isinstance(shard, Num) and shard.is_int and int(shard.text) >= 0
+    if op_id is not None:
+        ident = op_id
+    elif isinstance(ops, list):
+        ident = str(1 + sum(1 for e in ops if in_shard or
+                            not (isinstance(e, str) and '@' in e)))
+    else:
+        ident = '1'
+    return ident + ('@%d' % int(shard.text) if in_shard else '')
 
 
 def forward_control(line, op_id=None):
     """A $checkpoint or $restore as a tool forwards it: its ID appended to
     the "ops" array, added as the last member when there is none; the rest
     of the text as it was."""
-    ident = canon_str(control_id(line, op_id))
+    return add_ops(line, canon_str(control_id(line, op_id)))
+
+
+def add_ops(line, elems):
+    """The record with elems (JSON texts joined by commas) appended to its
+    "ops" array, added as the last member when there is none."""
     members = top_members(line)
     for name, start, end in members or []:
         if name == 'ops' and line[start] == '[' and line[end - 1] == ']':
             inner = line[start + 1:end - 1].rstrip(' \t')
             sep = ',' if inner.strip(' \t') else ''
-            return line[:start + 1] + inner + sep + ident + line[end - 1:]
+            return line[:start + 1] + inner + sep + elems + line[end - 1:]
     body = line.rstrip(' \t')
-    return body[:-1] + ',"ops":[' + ident + ']}' + line[len(body):]
+    return body[:-1] + ',"ops":[' + elems + ']}' + line[len(body):]
 
 
 def checkpoint_number(line):
@@ -1426,9 +1444,366 @@ def late_record(res, o, line):
         res.files[o.late].append(line)
 
 
+# --- skeyby ----------------------------------------------------------------
+
+FNV_OFFSET = 0xcbf29ce484222325
+FNV_PRIME = 0x100000001b3
+
+
+def key_hash(text):
+    """The shard hash of a key text: FNV-1a 64 over its UTF-8 bytes, the
+    high half folded into the low one, never 0."""
+    h = FNV_OFFSET
+    for b in text.encode('utf-8', 'surrogatepass'):
+        h = ((h ^ b) * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+    h ^= h >> 32
+    return h or 1
+
+
+def key_text(rec, keys):
+    """The text swindow groups by: the canonical JSON of the key value
+    (null when missing), or the array of them for several keys."""
+    vals = [get_path(rec, k) for k in keys]
+    vals = [None if v is MISSING else v for v in vals]
+    if len(keys) == 1:
+        return canon(vals[0])
+    return '[' + ','.join(canon(v) for v in vals) + ']'
+
+
+SHARD_VAR = '$SKEYBY_SHARD'
+
+
+def parse_keyby(argv):
+    """skeyby's options; the command after them (or after --)."""
+    o = Opts()
+    o.keys, o.n, o.shell, o.cmd = [], None, None, None
+    o.skip_bad, o.dead, o.op_id, o.unit = False, None, None, 'auto'
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == '--':
+            o.cmd = argv[i + 1:]
+            break
+        if a in ('--skip-bad',):
+            o.skip_bad = True
+            i += 1
+            continue
+        if a in ('-k', '--key', '-n', '--shards', '-c', '--command',
+                 '--dead-letter', '--id', '--time-unit', '--hold'):
+            if i + 1 >= len(argv):
+                raise Usage('missing value for ' + a)
+            v = argv[i + 1]
+            if a in ('-k', '--key'):
+                o.keys += v.split(',')
+            elif a in ('-n', '--shards'):
+                o.n = int(v)
+            elif a in ('-c', '--command'):
+                o.shell = v
+            elif a == '--dead-letter':
+                o.dead = v
+            elif a == '--time-unit':
+                o.unit = v
+            elif a == '--hold':
+                pass
+            else:
+                o.op_id = v
+            i += 2
+            continue
+        if a.startswith('-'):
+            raise Usage('unknown option ' + a)
+        o.cmd = argv[i:]
+        break
+    if not o.keys or o.n is None or not 1 <= o.n <= 1024 or \
+            (o.shell is None) == (not o.cmd):
+        raise Usage('skeyby: -k KEYS -n N and one command')
+    return o
+
+
+def shard_stages(o, s):
+    """[(tool, argv)] of shard s's command: COMMAND ARG..., or the -c
+    pipeline (words as shlex reads them, | between stages, $SKEYBY_SHARD
+    as its number)."""
+    if o.shell is None:
+        stages = [list(o.cmd)]
+    else:
+        stages = [[]]
+        for w in shlex.split(o.shell):
+            if w == '|':
+                stages.append([])
+            else:
+                stages[-1].append(w.replace(SHARD_VAR + 'S', str(o.n))
+                                  .replace(SHARD_VAR, str(s)))
+    return [(st[0], st[1:]) for st in stages]
+
+
+def shard_name(o):
+    """How skeyby names a shard's command in its messages."""
+    return o.shell if o.shell is not None else o.cmd[0]
+
+
+def tool_side_files(argv):
+    out = []
+    for opt in ('--late', '--dead-letter'):
+        if opt in argv:
+            name = argv[argv.index(opt) + 1]
+            if name not in ('pass', 'drop'):
+                out.append(name)
+    return out
+
+
+def keyby_side_files(argv):
+    """Every side file a skeyby command line names: its own dead letters
+    and each shard's."""
+    o = parse_keyby(argv)
+    out = [o.dead] if o.dead else []
+    for s in range(o.n):
+        for _, sargv in shard_stages(o, s):
+            out += tool_side_files(sargv)
+    return out
+
+
+def add_shard(line, s):
+    """A barrier or restore as skeyby sends it to shard s."""
+    j = line.rindex('}')
+    return line[:j] + ',"shard":%d' % s + line[j:]
+
+
+def ops_entries(line):
+    ops = parse_json(line).get('ops')
+    return ops if isinstance(ops, list) else []
+
+
+def merged_control(sent, shard_lines):
+    """The barrier or restore skeyby writes once every shard that has not
+    ended passed it: the one it sent, with the entries each shard's tools
+    added to "ops" appended, in shard order."""
+    k = len(ops_entries(sent))
+    elems = []
+    for line in shard_lines:
+        elems += [canon_str(e) if isinstance(e, str) else canon(e)
+                  for e in ops_entries(line)[k:]]
+    return add_ops(sent, ','.join(elems)) if elems else sent
+
+
+def merge(outs, sent, unit='auto'):
+    """skeyby's merge of its shards' outputs (str or Rec items, each
+    shard's as it ended) into one stream, in rounds: in each, shard by
+    shard in order, its data lines up to its next watermark (which ends its
+    turn and is not written then) or its next barrier/restore (where it
+    waits).  After a round: the least of the latest watermarks of the
+    shards that have not ended (when each has one; the line of the first
+    shard in order with that value), when it is greater than the last one
+    written; then, when every shard that has not ended waits at a barrier,
+    that barrier once (merged_control) and they go on.  A shard that has
+    ended holds nothing back.  sent: the barriers skeyby sent, in order;
+    unit: the one the watermarks' epoch numbers are in."""
+    n = len(outs)
+    pos, turn = [0] * n, ['R'] * n
+    wm, wmline, ctl = [None] * n, [None] * n, [None] * n
+    out, out_wm, k = [], None, 0
+    while True:
+        for i in range(n):
+            if turn[i] != 'R':
+                continue
+            while True:
+                if pos[i] == len(outs[i]):
+                    turn[i] = 'D'
+                    break
+                x = outs[i][pos[i]]
+                pos[i] += 1
+                if isinstance(x, str) and is_watermark(x):
+                    try:
+                        w = watermark_time(x, unit)
+                    except (ValueError, Bad):
+                        raise Usage('a shard wrote a watermark skeyby '
+                                    'cannot read: ' + x)
+                    if wm[i] is None or w > wm[i]:
+                        wm[i], wmline[i] = w, x
+                    turn[i] = 'W'
+                    break
+                if isinstance(x, str) and is_other_control(x):
+                    ctl[i] = x
+                    turn[i] = 'C'
+                    break
+                out.append(x)
+        live = [i for i in range(n) if turn[i] != 'D']
+        if not live:
+            return out
+        if all(wm[i] is not None for i in live):
+            least = min(live, key=lambda i: wm[i])     # the first of them
+            if out_wm is None or wm[least] > out_wm:
+                out.append(wmline[least])
+                out_wm = wm[least]
+        if all(turn[i] == 'C' for i in live):
+            if k >= len(sent):
+                raise Usage('shards passed on a barrier skeyby never sent')
+            out.append(merged_control(sent[k], [ctl[i] for i in live]))
+            k += 1
+            for i in live:
+                turn[i] = 'R'
+        for i in range(n):
+            if turn[i] == 'W':
+                turn[i] = 'R'
+
+
+def pass_control(tool, argv, line):
+    """A $checkpoint or $restore as the tool writes it downstream."""
+    if tool != 'skeyby':
+        return forward_control(line, argv[argv.index('--id') + 1]
+                               if '--id' in argv else None)
+    o = parse_keyby(argv)
+    fwd = forward_control(line, o.op_id)
+    lines = []
+    for s in range(o.n):
+        x = add_shard(fwd, s)
+        for t, sargv in shard_stages(o, s):
+            x = pass_control(t, sargv, x)
+        lines.append(x)
+    return merged_control(fwd, lines)
+
+
+def run_skeyby(argv, lines):
+    """skeyby -k KEYS -n N with swindow/swatermark stages in its shards:
+    the records routed (data records by key_hash(key_text) mod N, control
+    records to all; a record that is not a JSON object is skeyby's bad
+    record, every other one goes to its shard as it was, without a CR),
+    each shard's command modelled on its input, and their outputs merged.
+
+    Result.exit 1 (a fatal bad record of skeyby's or a shard that failed):
+    the stdout is then only a prefix of the model's (the shards are killed
+    when one fails or skeyby stops), Result.fail lists the stderr lines
+    each possible failure gives (prefixes), and nothing else is judged.
+    Result.err_prefixes: stderr lines known only by their start (a fatal
+    bad record of a first stage in a -c pipeline, whose shell goes on).
+    Result.passed: the lines skeyby passed on (data and watermarks), for
+    the comparison with one unsharded run; Result.shards: each shard's
+    [Result] by stage."""
+    o = parse_keyby(argv)
+    res = Result('skeyby')
+    res.tags.add('keyby')
+    res.fail, res.err_prefixes, res.passed = [], [], []
+    bad = BadPolicy(res, o.skip_bad, o.dead)
+    ins = [[] for _ in range(o.n)]
+    sent, dead_at = [], []
+    for lineno, line in input_lines(lines):
+        if is_other_control(line):
+            fwd = forward_control(line, o.op_id)
+            if checkpoint_number(line) == 0 and o.dead:
+                res.dead[o.dead] = []
+            if checkpoint_number(line) is not None:
+                dead_at.append(bool(o.dead and res.dead[o.dead]))
+            sent.append(fwd)
+            for s in range(o.n):
+                ins[s].append(add_shard(fwd, s))
+            continue
+        if is_watermark(line):
+            res.passed.append(line)
+            for s in range(o.n):
+                ins[s].append(line)
+            continue
+        res.data_in += 1
+        try:
+            rec = parse_json(line)
+            if not isinstance(rec, Obj):
+                raise Bad('not an object')
+        except (ValueError, Bad):
+            if bad.bad(lineno, line):
+                res.fail.append(['skeyby: line %d: ' % lineno])
+                break
+            continue
+        res.passed.append(line)
+        ins[key_hash(key_text(rec, o.keys)) % o.n].append(line)
+    if res.exit == 0:
+        bad.finish('skeyby')
+    res.exit = 0 if not res.fail else 1
+    outs, res.shards = [], []
+    names = set(res.dead)
+    talkers = int(bool(res.stderr))     # processes that write to stderr
+    acc = {}                 # barrier index -> what it cut through
+    for s in range(o.n):
+        inp, rs = ins[s], []
+        for j, (tool, sargv) in enumerate(shard_stages(o, s)):
+            r = run(tool, sargv, inp)
+            rs.append(r)
+            inp = [out_text(x) for x in r.stdout]
+            res.tags |= r.tags
+            for name in list(r.files) + list(r.dead):
+                if name in names:
+                    raise Usage('side file %s written twice' % name)
+                names.add(name)
+            res.files.update(r.files)
+            res.dead.update(r.dead)
+            res.late += r.late
+            for b, (num, tags) in enumerate(r.barriers):
+                acc.setdefault(b, [num, set()])[1].update(
+                    ('s2-' if j else '') + t for t in tags)
+            talkers += bool(r.stderr) or r.exit != 0
+            if r.exit == 0:
+                res.stderr += r.stderr
+            elif j + 1 < len(shard_stages(o, s)):
+                # the shell's pipeline goes on: the next stage ends well
+                res.err_prefixes.append('%s: line %d: ' % (tool,
+                                                           r.err_line))
+        outs.append(rs[-1].stdout)
+        res.shards.append(rs)
+        if rs[-1].exit != 0:
+            res.exit = 1
+            res.fail.append(['skeyby: shard %d (%s) exited with status %d'
+                             % (s, shard_name(o), rs[-1].exit),
+                             '%s: line %d: ' % (shard_stages(o, s)[-1][0],
+                                                rs[-1].err_line)])
+    for b, dead in enumerate(dead_at):
+        if dead and b in acc:
+            acc[b][1].add('dead')
+    res.barriers = [(num, frozenset(t)) for _, (num, t) in sorted(acc.items())]
+    if talkers > 1:
+        # each message is one line however many processes write to the
+        # one stderr (the tools write each in one piece)
+        res.tags.add('keyby-stderr')
+    # the merge reads watermarks' epoch numbers in skeyby's --time-unit
+    # (skeyby.1: give the shards' own)
+    unit = o.unit
+    res.stdout = merge(outs, sent, unit)
+    if unit != 'auto':
+        try:
+            auto = merge(outs, sent)
+        except Usage:
+            auto = None
+        if auto is None or [out_text(x) for x in auto] != \
+                [out_text(x) for x in res.stdout]:
+            res.tags.add('keyby-wm-unit')
+    if sent and restore_differs(outs, sent, res.stdout, unit):
+        res.tags.add('keyby-restore-wm')
+    return res
+
+
+def restore_differs(outs, sent, merged, unit):
+    """Whether a run restored at one of the barriers would merge the rest
+    otherwise than the uninterrupted run: the merge's own state (the last
+    merged watermark, each shard's latest) is in skeyby's snapshot since
+    the merge-state fix; the tag marks the cases that test it."""
+    def controls(items):
+        return [j for j, x in enumerate(items)
+                if isinstance(x, str) and is_other_control(x)]
+    at = controls(merged)
+    for k in range(len(sent)):
+        if k >= len(at):
+            break
+        rest = []
+        for o in outs:
+            c = controls(o)
+            rest.append(o[c[k]:] if k < len(c) else [])
+        if [out_text(x) for x in merge(rest, sent[k:], unit)] != \
+                [out_text(x) for x in merged[at[k]:]]:
+            return True
+    return False
+
+
 def run(tool, argv, lines):
     if tool == 'swindow':
         return run_swindow(argv, lines)
     if tool == 'swatermark':
         return run_swatermark(argv, lines)
+    if tool == 'skeyby':
+        return run_skeyby(argv, lines)
     raise ValueError(tool)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Randomized model test of swindow, swatermark and scheckpoint.
+"""Randomized model test of swindow, swatermark, skeyby and scheckpoint.
 
     python3 tests/model/stress.py --bin DIR [--seed S] [--cases N | --seconds T]
                                   [--avoid TAG,...] [--case K] [--keep-going]
                                   [--no-minimize] [--max-lines N]
-                                  [--checkpoints] [-j N] [-v]
+                                  [--checkpoints] [--keyby] [-j N] [-v]
 
 Each case (tests/model/gen.py) runs against DIR/swindow and DIR/swatermark
 in its own temporary directory, and is compared exactly with the reference
@@ -16,10 +16,28 @@ for (plain count over the last output of each window + late + skipped +
 dead-lettered = data records in; tumble, session and count windows), and a
 second run byte-identical to the first (snapshots too).
 
+skeyby joins it (a tenth of the cases; every case with --keyby;
+gen.gen_keyby): skeyby -k KEYS -n N (1-4) over swindow, its command after
+-- or as -c 'swindow ...' (side files late$SKEYBY_SHARD.ndjson, one per
+shard), -c 'swatermark ... | swindow ...', or after swatermark, its keys
+swindow's.  The model (model.run_skeyby) routes the records by the key
+hash, runs the model of the shard's command on each shard's input and
+merges their outputs as skeyby does; compared exactly as above (the
+shards' stderr lines in any order).  When skeyby fails (a fatal bad record
+of its own, or a shard that fails: it kills the others) only its exit
+status, the error lines and that its stdout is a prefix of the model's are
+judged.  Where the windows fire only at watermarks from upstream or at the
+end of input (no -d, no swatermark in the shards), the data records of
+skeyby, sorted, must also be those of one swindow over all that skeyby
+passed on (check_unsharded: a test of the merge that does not lean on the
+model).  Coverage (-v): kb-*, keyby-unsharded, keyby-scheckpoint.
+
 scheckpoint joins it (check_scheckpoint): a third of the cases with no
 barriers of their own that end well run again between scheckpoint -d st
 --every K and scheckpoint -d st --commit -o out; out must hold the data
-records of the run without it, and the side files must be the same.
+records of the run without it, and the side files must be the same
+(skeyby cases only where every result comes out at an upstream
+watermark or at the end: skeyby's output is cut at each barrier).
 
 The checkpoint test (a third of the cases; every case with --checkpoints):
 the input holds one or two barriers {"$checkpoint":N,"dir":"<the case's
@@ -94,6 +112,18 @@ nothing.  Tags (set by the model when a case touches the feature):
   sum-int-reading  a sum of whole numbers, some written as reals (1.0,
                    1e2), whose text differs between the two readings of
                    "integer sums" (the model reads them by value)
+  keyby            a skeyby case
+  keyby-stderr     skeyby with more than one process (its shards, itself)
+                   writing messages to the one stderr: each message must
+                   be a line of its own (the tools write one in three
+                   pieces, which interleave)
+  keyby-restore-wm a run restored at a barrier would merge the watermarks
+                   after it otherwise (the last merged watermark and each
+                   shard's latest are not in skeyby's snapshot)
+  keyby-wm-unit    the merge compares the shards' watermarks in the unit
+                   the stream's tools read them in (--time-unit), and
+                   reading them as auto numbers gives another output (or
+                   none: "bad time in $watermark record")
 """
 
 import argparse
@@ -120,6 +150,7 @@ import gen    # noqa: E402
 import model  # noqa: E402
 
 CKPT_SHARE = 1 / 3      # the share of checkpoint cases (--checkpoints: all)
+KEYBY_SHARE = 1 / 10    # the share of skeyby cases (--keyby: all)
 SANITIZER = ('runtime error:', 'AddressSanitizer', 'LeakSanitizer')
 TIMEOUT = 20
 
@@ -138,13 +169,18 @@ class Stage:
         self.rc, self.out, self.err, self.files = rc, out, err, files
 
 
-SIDE_FILES = ('late.ndjson', 'dead.ndjson', 'wmlate.ndjson', 'wmdead.ndjson')
+SIDE_FILES = ('late.ndjson', 'dead.ndjson', 'wmlate.ndjson',
+              'wmdead.ndjson', 'kbdead.ndjson') + tuple(
+    '%s%d.ndjson' % (f, s) for f in ('late', 'dead', 'wmlate', 'wmdead')
+    for s in range(4))        # skeyby's shards: one file each
 PREFILL = b'{"left over":"from an earlier run"}\n'
 TORN = b'{"torn":'
 
 
-def side_files(argv):
+def side_files(tool, argv):
     """The side files a tool's argv names."""
+    if tool == 'skeyby':
+        return model.keyby_side_files(argv)
     out = []
     for opt in ('--late', '--dead-letter'):
         if opt in argv:
@@ -174,14 +210,23 @@ def prefills(case):
     (barrier 0 empties them)."""
     if case.lines and gen.is_barrier_mark(case.lines[0]) and \
             case.lines[0].startswith('{"$checkpoint":0,'):
-        return [n for _, argv in case.argvs() for n in side_files(argv)]
+        return [n for tool, argv in case.argvs()
+                for n in side_files(tool, argv)]
     return []
+
+
+def tool_env(bindir):
+    """The environment the tools run in: bindir first in PATH, for the
+    commands skeyby runs in its shards."""
+    env = dict(os.environ)
+    env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
+    return env
 
 
 def run1(tool, argv, bindir, workdir, data):
     try:
         p = subprocess.run([os.path.join(bindir, tool)] + argv,
-                           input=data, cwd=workdir,
+                           input=data, cwd=workdir, env=tool_env(bindir),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=TIMEOUT)
         rc, out, err = p.returncode, p.stdout, p.stderr
@@ -350,10 +395,38 @@ def check_alive(st, what=''):
                       % name)
 
 
+def check_keyby_failed(st, res):
+    """skeyby that fails (a fatal bad record of its own, or a shard that
+    failed: it kills the others): its exit status, the error on stderr, and
+    a stdout that is a prefix of the model's (how far the merge got before
+    the end depends on the shards' pace)."""
+    err = st.err.decode('utf-8', 'replace')
+    err_lines = [l for l in err.split('\n') if l]
+    got = text_lines(st.out)
+    exp = res.stdout
+    i = first_diff(exp[:len(got)], got)
+    if i is not None or len(got) > len(exp):
+        i = len(exp) if i is None else i
+        raise Failure('stdout', 'stdout of skeyby (which fails: a prefix of '
+                      'the model\'s) differs at line %d\n%s' %
+                      (i + 1, show_lines(exp, got, i)))
+    if st.rc != res.exit:
+        raise Failure('exit', 'skeyby: exit status: expected %d, got %s\n'
+                      'stderr: %s' % (res.exit, st.rc, err.strip()))
+    if not any(all(any(l.startswith(p) for l in err_lines) for p in sig)
+               for sig in res.fail):
+        raise Failure('stderr', 'skeyby: expected on stderr lines starting '
+                      'with\n%s\ngot\n%s' % (
+                          '\nor\n'.join('\n'.join(sig) for sig in res.fail),
+                          err.strip() or '(nothing)'))
+
+
 def check_stage(st, res, data_in_lines):
     """Raises Failure when the stage differs from the model's Result."""
     err = st.err.decode('utf-8', 'replace')
     check_alive(st)
+    if st.tool == 'skeyby' and res.exit != 0:
+        return check_keyby_failed(st, res)
     got = text_lines(st.out)
     exp = res.stdout
     i = first_diff(exp, got)
@@ -371,6 +444,12 @@ def check_stage(st, res, data_in_lines):
                           '(%s...), got stderr:\n%s' %
                           (st.tool, res.err_line, want, err.strip()))
     else:
+        for p in getattr(res, 'err_prefixes', ()):
+            # a message known by its start (skeyby: a first stage in a
+            # shard's pipeline that stops at a bad record)
+            m = [l for l in err_lines if l.startswith(p)]
+            if m:
+                err_lines.remove(m[0])
         if sorted(err_lines) != sorted(res.stderr):
             raise Failure('stderr', '%s: stderr: expected\n%s\ngot\n%s' %
                           (st.tool, '\n'.join(res.stderr) or '(nothing)',
@@ -399,7 +478,7 @@ def check_stage(st, res, data_in_lines):
                           '\ngot\n%s' % (st.tool, name,
                                          '\n'.join(map(repr, entries)),
                                          '\n'.join(map(repr, gote))))
-    if res.exit == 0:
+    if res.exit == 0 and st.tool != 'skeyby':
         check_accounting(st, data_in_lines)
 
 
@@ -542,15 +621,21 @@ def evaluate(case, bindir, tmp, avoid):
                 check_stage(st, res, inp)
             again = run_tools(case, bindir, wd)
             for a, b in zip(stages, again):
-                if (a.rc, a.out, a.err, a.files, a.snaps) != \
-                        (b.rc, b.out, b.err, b.files, b.snaps):
+                if run_key(a, stages) != run_key(b, again):
                     raise Failure('nondeterministic', '%s: a second run '
                                   'gave other output' % a.tool)
+            for st, res, inp in results:
+                if st.tool == 'skeyby':
+                    tags |= keyby_cover(case, st, res)
+                    if check_unsharded(case, bindir, tmp, st, res):
+                        tags.add('keyby-unsharded')
             if case.restore is not None:
                 for t in check_restore(case, bindir, wd, stages):
                     tags.add(t)
             elif check_scheckpoint(case, bindir, tmp, stages):
                 tags.add('ckpt-scheckpoint')
+                if case.kind == 'keyby':
+                    tags.add('keyby-scheckpoint')
         except Failure as f:
             f.tags = tags
             raise
@@ -558,13 +643,87 @@ def evaluate(case, bindir, tmp, avoid):
             shutil.rmtree(wd, ignore_errors=True)
         with COVER_LOCK:
             for t in tags:
-                if t.startswith('ckpt') or t.startswith('restored'):
+                if t.startswith('ckpt') or t.startswith('restored') or \
+                        t.startswith('kb-') or t.startswith('keyby-'):
                     COVER[t] = COVER.get(t, 0) + 1
     except Failure as f:
         return f
     except model.Usage as e:
         return Failure('model', 'the model refused the options: %s' % e)
     return None
+
+
+def run_key(st, stages):
+    """What must be the same in a second run.  skeyby: its shards write to
+    stderr in their own time (the lines are compared sorted); when it fails
+    it kills them, so only its exit status then, and no side files."""
+    failed = any(x.tool == 'skeyby' and x.rc != 0 for x in stages)
+    if st.tool != 'skeyby':
+        err = st.err
+    elif st.rc != 0:
+        return st.rc
+    else:
+        err = sorted(st.err.split(b'\n'))
+    return (st.rc, st.out, err) + ((st.files, st.snaps) if not failed
+                                   else ())
+
+
+def keyby_fires_upstream(case):
+    """The shards' windows fire only at the watermarks every shard gets
+    (from upstream) or at the end of input: no -d, no swatermark in the
+    shards; then the shards' data records are those of one unsharded
+    run."""
+    return case.kind == 'keyby' and '-d' not in case.sw_argv and \
+        not case.kb_shard_wm
+
+
+def check_unsharded(case, bindir, tmp, st, res):
+    """skeyby ending well where its shards' windows fire at the watermarks
+    from upstream or at the end (keyby_fires_upstream): its data records,
+    sorted, must be those of one swindow over all that skeyby passed on
+    (its side files left out)."""
+    if res.exit != 0 or not keyby_fires_upstream(case):
+        return False
+    wd = os.path.join(tmp, 'r%d' % next(RUN_DIRS))
+    os.makedirs(wd)
+    try:
+        argv = gen.shard_files(case.sw_argv, 'strip')
+        one = run1('swindow', argv, bindir, wd, encode(res.passed))
+    finally:
+        shutil.rmtree(wd, ignore_errors=True)
+    check_alive(one, ' (unsharded)')
+
+    def data(b):
+        return sorted(l for l in text_lines(b) if not l.startswith('{"$'))
+    if one.rc != 0 or data(one.out) != data(st.out):
+        a, b = data(one.out), data(st.out)
+        raise Failure('unsharded', 'the data records of skeyby (sorted) '
+                      'differ from those of one swindow %s over what it '
+                      'passed on (exit %s)\n%s' % (
+                          ' '.join(shlex.quote(x) for x in argv), one.rc,
+                          show_lines(a, b, first_diff(a, b))))
+    return True
+
+
+def keyby_cover(case, st, res):
+    """Coverage tags of a skeyby case (-v)."""
+    o = model.parse_keyby(st.argv)
+    t = {'kb-n%d' % o.n, 'kb-' + ('up' if case.kb_up else 'shard-wm'
+                                  if case.kb_shard_wm else 'shell'
+                                  if case.kb_shell else 'cmd')}
+    if res.exit:
+        t.add('kb-exit1-' + ('skeyby' if any(
+            sig[0].startswith('skeyby: line') for sig in res.fail)
+            else 'shard'))
+    if res.skipped or (o.dead and res.dead.get(o.dead)):
+        t.add('kb-bad')
+    if any(model.is_watermark(l) for l in text_lines(st.out)):
+        t.add('kb-watermarks')
+    if any(model.is_other_control(l) for l in text_lines(st.out)):
+        t.add('kb-barriers')
+    if getattr(res, 'err_prefixes', None):
+        t.add('kb-shard-stage1-exit1')
+    return t
 
 
 def check_scheckpoint(case, bindir, tmp, stages):
@@ -575,6 +734,13 @@ def check_scheckpoint(case, bindir, tmp, stages):
     stage's output, and the same side files.  True when it ran."""
     if any(gen.is_barrier_mark(l) for l in case.lines) or \
             any(st.rc != 0 for st in stages) or prefills(case):
+        return False
+    if case.kind == 'keyby' and not (
+            keyby_fires_upstream(case) and '--count' not in case.sw_argv
+            and '-L' not in case.sw_argv):
+        # skeyby's output is cut at each barrier: the order is the run's
+        # without them only where every result comes out at a watermark
+        # (count windows fire on records; -L refires at late records)
         return False
     key = zlib.crc32(encode(case.lines))
     if key % 3 != 0:
@@ -593,7 +759,8 @@ def check_scheckpoint(case, bindir, tmp, stages):
                                     [os.path.join(bindir, tool)] + argv)
         cmd += ' | %s -d st --commit -o out' % q(
             os.path.join(bindir, 'scheckpoint'))
-        p = subprocess.run(cmd, shell=True, cwd=wd, stdout=subprocess.PIPE,
+        p = subprocess.run(cmd, shell=True, cwd=wd, env=tool_env(bindir),
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=TIMEOUT)
         err = p.stderr.decode('utf-8', 'replace')
         if any(s in err for s in SANITIZER):
@@ -672,7 +839,7 @@ def restore_run(case, bindir, wd, stages, lines, b, n, cut, what):
     for (tool, argv), st, i in zip(argvs, stages, cut):
         r = run1(tool, argv, bindir, wd, data)
         check_alive(r, ' (%s)' % what)
-        first = model.forward_control(first, op_id(argv))
+        first = model.pass_control(tool, argv, first)
         exp = [first] + text_lines(st.out)[i + 1:]
         got = text_lines(r.out)
         j = first_diff(exp, got)
@@ -699,7 +866,7 @@ def restore_run(case, bindir, wd, stages, lines, b, n, cut, what):
                            '\n'.join(er) or '(nothing)'))
         data = r.out
     files, snaps = collect(wd)
-    for name in [x for _, argv in argvs for x in side_files(argv)]:
+    for name in [x for tool, argv in argvs for x in side_files(tool, argv)]:
         u, g = stages[0].files.get(name), files.get(name)
         if u != g:
             ul = text_lines(u or b'')
@@ -739,6 +906,8 @@ def check_restore(case, bindir, wd, stages):
     if plan is None:
         return []
     b, n = plan
+    if any(st.tool == 'skeyby' and st.rc != 0 for st in stages):
+        return []       # its output then depends on its shards' pace
     cut = passed_barrier(stages, n)
     if not cut:
         return []
@@ -764,7 +933,8 @@ def check_restore(case, bindir, wd, stages):
         data = p.out
     if case.junk:
         # a run killed while writing: a torn line after the barrier
-        for name in [x for _, argv in argvs for x in side_files(argv)]:
+        for name in [x for tool, argv in argvs
+                     for x in side_files(tool, argv)]:
             path = os.path.join(wd, name)
             if os.path.exists(path):
                 with open(path, 'ab') as f:
@@ -776,8 +946,8 @@ def check_restore(case, bindir, wd, stages):
     tags += ['restored-exit1'] * any(st.rc == 1 for st in stages[:len(cut)])
     tags += ['restored-extra'] * (case.extra > 0)
     tags += ['restored-torn'] * (case.junk and any(
-        os.path.exists(os.path.join(wd, x)) for _, argv in argvs
-        for x in side_files(argv)))
+        os.path.exists(os.path.join(wd, x)) for tool, argv in argvs
+        for x in side_files(tool, argv)))
     tags += ['restored-0'] * (n == 0)
     tags += ['restored-id'] * any(op_id(argv) for _, argv in argvs)
     # 3. a later barrier: restore from the snapshot a restored run wrote
@@ -912,7 +1082,8 @@ def command(case, bindir, kind=None):
     if not restore:
         return out
     b, n = restore_plan(case, case_input(case, '/'))
-    names = [x for _, argv in case.argvs() for x in side_files(argv)]
+    names = [x for tool, argv in case.argvs()
+             for x in side_files(tool, argv)]
     out += '\n# cut at barrier %d (line %d of in): a fresh start that ' \
         'reads up to it' % (n, b + 1)
     if case.extra:
@@ -961,6 +1132,9 @@ def main():
     ap.add_argument('--checkpoints', action='store_true',
                     help='make every case a checkpoint case (default: a '
                     'third of them)')
+    ap.add_argument('--keyby', action='store_true',
+                    help='make every case a skeyby case (default: a tenth '
+                    'of them)')
     ap.add_argument('-j', '--jobs', type=int,
                     default=min(4, os.cpu_count() or 1),
                     help='cases run at once (default: the CPUs, at most 4)')
@@ -970,7 +1144,7 @@ def main():
     gen.MAX_LINES = args.max_lines
     avoid = {t for t in args.avoid.split(',') if t}
     bindir = os.path.abspath(args.bin)
-    for tool in ('swindow', 'swatermark'):
+    for tool in ('swindow', 'swatermark', 'skeyby'):
         if not os.access(os.path.join(bindir, tool), os.X_OK):
             print('model: %s/%s is not an executable' % (bindir, tool),
                   file=sys.stderr)
@@ -990,7 +1164,10 @@ def main():
         return time.time() - t0 <= args.seconds
 
     def make(i):
-        case = gen.gen_case(gen.case_rng(seed, i))
+        if args.keyby or gen.keyby_rng(seed, i).random() < KEYBY_SHARE:
+            case = gen.gen_keyby(gen.keyby_rng(seed, i))
+        else:
+            case = gen.gen_case(gen.case_rng(seed, i))
         crng = gen.ckpt_rng(seed, i)
         if crng.random() < CKPT_SHARE or args.checkpoints:
             gen.add_checkpoints(crng, case)
@@ -1029,7 +1206,8 @@ def main():
                 print('reproduce: python3 %s --bin %s --seed %s --case %d%s'
                       % (os.path.relpath(__file__), shlex.quote(bindir),
                          shlex.quote(seed), k,
-                         ' --checkpoints' if args.checkpoints else ''))
+                         ' --checkpoints' * args.checkpoints +
+                         ' --keyby' * args.keyby))
                 print('command:')
                 print(command(small, bindir, r2.kind))
                 print(r2.detail)
