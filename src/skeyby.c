@@ -496,11 +496,16 @@ wait_io(void)
 static void
 stdout_check(void)
 {
+	struct pollfd p = { .fd = STDOUT_FILENO };
+	int e = errno;
+
 	if (!ferror(stdout))
 		return;
-	if (fflush(stdout) == EOF && errno == EPIPE)
+	/* errno may have moved on since: a pipe without a reader says so
+	 * to poll */
+	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
 		abandon(0);
-	warnmsg("write error: %s", strerror(errno ? errno : EIO));
+	warnmsg("write error: %s", strerror(e ? e : EIO));
 	abandon(1);
 }
 

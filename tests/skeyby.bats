@@ -246,12 +246,14 @@ for i in range(200000):
 
 @test "| head: skeyby and its shards end quietly" {
 	# an endless input, with watermarks so the merge can write
+	mark="cat # head-$$-$RANDOM"
 	run bash -c 'yes "{\"user\":\"a\"}
 {\"user\":\"b\"}
-{\"\$watermark\":1}" | skeyby -k user -n 2 -- cat | head -n 3; echo "${PIPESTATUS[@]}"'
+{\"\$watermark\":1}" | skeyby -k user -n 2 -c "$1" | head -n 3; echo "${PIPESTATUS[@]}"' _ "$mark"
+	printf '%s\n' "$output"	# shown when it fails
 	[ "${lines[3]}" = "141 0 0" ]
 	sleep 0.2
-	! pgrep -f 'skeyby -k user -n 2 -- cat' > /dev/null
+	! pgrep -f "$mark" > /dev/null
 }
 
 @test "--hold: output that waits for its turn is bounded, with a clear message" {
