@@ -2,7 +2,8 @@
 # Real pipelines over the bundled sample: per-user minute windows, then
 # per-user sessions that end after 20 s of quiet, firing as the stream's
 # own watermark (max event time - 5 s) passes them; then swatermark
-# feeding swindow its watermarks, forwarded after the windows they close.
+# feeding swindow its watermarks, forwarded after the windows they close;
+# and the sessions again from two shards of skeyby.
 set -e
 cd "$(dirname "$0")/.."
 echo '# swindow -t ts -k user --tumble 1m -a count -a sum:bytes -a avg:latency_ms sample/access.ndjson'
@@ -18,3 +19,9 @@ echo '# (from the first firing: the windows, then the watermark that closed them
 bin/swatermark -d 5s sample/access.ndjson |
     bin/swindow -k path --tumble 1m -a count |
     awk '/window_start/ { f = 1 } f && n++ < 7' 
+echo
+echo '# swatermark -d 5s sample/access.ndjson | skeyby -k user -n 2 -- swindow -k user --session 20s -a count | head -n 4'
+echo '# (the same sessions as one swindow, from two shards; the order is the same on every run)'
+bin/swatermark -d 5s sample/access.ndjson |
+    bin/skeyby -k user -n 2 -- bin/swindow -k user --session 20s -a count |
+    grep -v '^{"\$' | head -n 4
