@@ -181,13 +181,7 @@ def side_files(tool, argv):
     """The side files a tool's argv names."""
     if tool == 'skeyby':
         return model.keyby_side_files(argv)
-    out = []
-    for opt in ('--late', '--dead-letter'):
-        if opt in argv:
-            name = argv[argv.index(opt) + 1]
-            if name not in ('pass', 'drop'):
-                out.append(name)
-    return out
+    return model.tool_side_files(argv)
 
 
 def op_id(argv):
