@@ -82,7 +82,7 @@ stress: deps all
 	$(MAKE) BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)" all
 	python3 tests/model/stress.py --bin build-asan/bin --seed $(SEED) \
 	    --seconds $(SECONDS)
-	for m in group one pipe time grow; do \
+	for m in group one pipe time grow keyby rescale; do \
 	    tests/chaos.sh $(BINDIR) 300000 30 $$m $(SEED) || exit 1; \
 	done
 
