@@ -72,7 +72,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	struct scan_error e;
 	struct jval v[LEN(paths)], el;
 	const struct jval *num;
-	size_t pos = 0;
+	size_t pos = 0, mine = 0;
 
 	memset(b, 0, sizeof(*b));
 	if (barpaths == NULL && (barpaths = scan_compile(paths,
@@ -119,12 +119,20 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	if (v[4].type == J_ARRAY) {
 		b->opsoff = (size_t)(v[4].p - line);
 		b->opslen = v[4].len;
+		/* the shard names (ID@S) of a skeyby upstream do not count;
+		 * in a shard, those after our skeyby's own entry do: they are
+		 * this shard's */
 		while (jv_element(&v[4], &pos, &el)) {
 			b->nent++;
-			if (b->shard >= 0 || el.type != J_STRING ||
-			    memchr(el.p, '@', el.len) == NULL)
+			if (el.type != J_STRING || memchr(el.p, '@', el.len) ==
+			    NULL) {
 				b->nops++;
+				mine = 0;
+			} else if (b->shard >= 0) {
+				mine++;
+			}
 		}
+		b->nops += mine;
 	} else if (v[4].type != J_NONE) {
 		*why = "\"ops\" must be an array";
 		goto bad;

@@ -226,6 +226,13 @@ in_seek(struct input *in, int64_t offset, int64_t lineno)
 	return 0;
 }
 
+int
+in_buffered(const struct input *in)
+{
+	return in->end > in->start && (in->eof || memchr(in->buf + in->start,
+	    '\n', in->end - in->start) != NULL);
+}
+
 void
 in_free(struct input *in)
 {

@@ -47,6 +47,9 @@ int in_line(struct input *in, char **line, size_t *len, int64_t deadline);
  */
 int in_seek(struct input *in, int64_t offset, int64_t lineno);
 
+/* 1 when a whole line is in the buffer already: in_line will not read. */
+int in_buffered(const struct input *in);
+
 /* Frees the buffer and closes the current file. */
 void in_free(struct input *in);
 

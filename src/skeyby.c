@@ -153,16 +153,25 @@ abandon(int status)
 	exit(status);
 }
 
-/* Its output ended: waits for it; a shard that failed ends skeyby. */
+/*
+ * Waits for shard i (or with hang unset, looks whether it has ended); a
+ * shard that failed ends skeyby.  Its output may end while it still
+ * reads (exec >file): only once its input is shut is it waited for.
+ */
 static void
-reap(size_t i)
+reap(size_t i, int hang)
 {
 	struct shard *s = &shards[i];
+	pid_t r;
 	int st;
 
-	while (waitpid(s->pid, &st, 0) < 0)
+	if (s->pid <= 0)
+		return;
+	while ((r = waitpid(s->pid, &st, hang ? 0 : WNOHANG)) < 0)
 		if (errno != EINTR)
 			die(1, "shard %zu: waitpid: %s", i, strerror(errno));
+	if (r == 0)
+		return;
 	s->pid = -1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
@@ -217,8 +226,11 @@ static void
 broadcast(const char *line, size_t len)
 {
 	enum ctl_kind k = ctl_kind(line, len);
+	struct ctl_barrier b;
+	const char *why;
 	size_t i, brace;
 	struct shard *s;
+	int nested;
 
 	if (S.template)
 		return;
@@ -226,6 +238,13 @@ broadcast(const char *line, size_t len)
 		for (i = 0; i < S.n; i++)
 			queue(&shards[i], line, len);
 		return;
+	}
+	if (ctl_barrier(line, len, &b, &why) == 0) {
+		nested = b.shard >= 0;
+		ctl_barrier_free(&b);
+		if (nested)
+			die(1, "a barrier from a shard of another skeyby: "
+			    "skeyby in a shard is not supported");
 	}
 	merge_sent(line, len);
 	for (brace = len; brace > 0 && line[brace - 1] != '}'; brace--)
@@ -451,10 +470,22 @@ drain(size_t i)
 		close(s->out);
 		s->out = -1;
 		spool_end(&s->sp);
-		reap(i);
+		reap(i, 0);
 	} else if (k < 0 && errno != EAGAIN && errno != EINTR) {
 		die(1, "shard %zu: read: %s", i, strerror(errno));
 	}
+}
+
+/* Every shard's input is shut: the input ended, or they stopped reading. */
+static int
+all_shut(void)
+{
+	size_t i;
+
+	for (i = 0; i < S.n; i++)
+		if (shards[i].in >= 0)
+			return 0;
+	return 1;
 }
 
 /* Waits until some pipe can move, flushing stdout first. */
@@ -465,8 +496,8 @@ wait_io(void)
 	size_t i, n = 0;
 	int want_in = !S.in_done && !queues_full();
 
-	if (want_in && S.op.in.regular)
-		return;		/* a file is always ready */
+	if (want_in && (S.op.in.regular || in_buffered(&S.op.in)))
+		return;		/* a file is always ready; so are lines read */
 	if (want_in)
 		p[n++] = (struct pollfd){ .fd = S.op.in.fd < 0 ? 0 :
 		    S.op.in.fd, .events = POLLIN };
@@ -525,11 +556,16 @@ run_shards(void)
 			feed(i);
 		for (i = 0; i < S.n; i++)
 			drain(i);
-		if (merge_run())
+		for (i = 0; i < S.n; i++)
+			if (shards[i].out < 0)
+				reap(i, 0);
+		if (merge_run() && all_shut())
 			break;
 		stdout_check();
 		wait_io();
 	}
+	for (i = 0; i < S.n; i++)
+		reap(i, 1);
 	free(S.polls);
 	for (i = 0; i < S.n; i++) {
 		buf_free(&shards[i].q);
@@ -547,7 +583,6 @@ run_files(void)
 	size_t len;
 	int r;
 
-	files_init(S.template);
 	while ((r = in_line(&S.op.in, &line, &len, -1)) != 0)
 		if (r > 0 && !op_control(&S.op, line, len))
 			on_record(line, len);
@@ -661,11 +696,13 @@ main(int argc, char *argv[])
 		    "needed");
 	if (!S.template && !nstr)
 		usage_error("-n N is required with a command");
-	if (S.template && strstr(S.template, "%d") && !nstr)
+	if (S.template && files_init(S.template, S.n) && !nstr)
 		usage_error("-o: %%d needs -n N");
 	S.cmd = argv + optind;
 	recopts_finish(&S.ro);
 	wm_unit = S.ro.topts.unit;
+	if (S.ro.bad.dead)	/* ours, not the shards' */
+		fcntl(fileno(S.ro.bad.dead), F_SETFD, FD_CLOEXEC);
 
 	if ((S.scan = scan_compile((const char *const *)S.keys,
 	    S.nkeys)) == NULL)

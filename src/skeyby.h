@@ -86,13 +86,14 @@ void spool_end(struct spool *sp);
 void spool_free(struct spool *sp);
 
 /*
- * -o TEMPLATE: files_put writes the data record line[0..len), of shard
+ * -o TEMPLATE: files_init checks it (a usage error when bad) and says
+ * whether it holds %d; files_put writes the data record line[0..len), of shard
  * shard and with its keys at vals[field[i]], to the file the template
  * names for it: 0, or -1 with *why set when that name would be too long
  * (a bad record).  files_close at the end: 0, or -1 when closing a file
  * failed (said on stderr).
  */
-void files_init(const char *template);
+int files_init(const char *template, size_t n);
 int files_put(const char *line, size_t len, size_t shard,
     const struct jval *vals, const int *field, size_t nkeys,
     const char **why);

@@ -27,24 +27,33 @@
 enum { MAX_OPEN = 64 };		/* files open at once */
 
 static const char *tmpl;
+static int dwidth;		/* %d's digits */
 static struct map made;		/* names written this run: value 1 */
 static struct { char *name; FILE *f; } open_files[MAX_OPEN];
 static size_t nopen;
 static struct buf name, text, dec;
 static int failed;
 
-void
-files_init(const char *template)
+int
+files_init(const char *template, size_t n)
 {
 	const char *p;
+	int uses_d = 0;
 
-	for (p = template; (p = strchr(p, '%')) != NULL; p += 2)
+	for (p = template; (p = strchr(p, '%')) != NULL; p += 2) {
 		if (p[1] != 'd' && p[1] != 'k' && p[1] != '%')
 			usage_error("-o: %s: only %%d, %%k and %%%% may follow "
 			    "a %%", template);
+		uses_d |= p[1] == 'd';
+	}
 	if (*template == '\0')
 		usage_error("-o: an empty template");
 	tmpl = template;
+	/* %d as wide as N - 1, so that a key before it cannot run into
+	 * it: "cj" in shard 10 and "cj1" in shard 0 of 13 */
+	for (dwidth = 1; n > 10; n /= 10)
+		dwidth++;
+	return uses_d;
 }
 
 static int
@@ -107,7 +116,7 @@ expand(size_t shard, const struct jval *vals, const int *field, size_t nkeys)
 		}
 		p++;
 		if (*p == 'd') {
-			buf_printf(&name, "%zu", shard);
+			buf_printf(&name, "%0*zu", dwidth, shard);
 		} else if (*p == 'k') {
 			for (i = 0; i < nkeys; i++) {
 				if (i)

@@ -36,7 +36,7 @@ static int64_t out_wm;		/* the last merged watermark written */
 static struct buf *sent;	/* barriers passed on, not yet merged */
 static size_t nsent, sentcap, senthead;
 static struct buf merged;
-static int64_t held;		/* bytes in the spools' files */
+static int64_t held;		/* unread bytes in the spools' files */
 
 /* An unlinked file in $TMPDIR (else /tmp), as sort(1) spills. */
 static FILE *
@@ -134,12 +134,12 @@ spool_refill(struct spool *sp)
 		    strerror(errno) : "shorter than written");
 	sp->mem.len += (size_t)k;
 	sp->frd += k;
+	held -= k;
 	if (sp->frd == sp->fwr) {
 		/* all back in memory: the file starts over */
 		if (ftruncate(fileno(sp->f), 0) != 0)
 			die(1, "a temp file for a shard's output: %s",
 			    strerror(errno));
-		held -= sp->fwr;
 		sp->frd = sp->fwr = 0;
 	}
 }

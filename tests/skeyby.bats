@@ -402,3 +402,54 @@ EOF2
 	[ "$(tail -n +2 <<<"$output")" = "$(cat whole)" ]
 	grep -q '"\$watermark":"1970-01-01T00:00:07Z"' whole
 }
+
+@test "regression: lines already read wait for no more input" {
+	# a little more than a shard's queue takes at once, then a quiet
+	# upstream: the lines skeyby has read must still go on
+	python3 -c '
+for i in range(2300): print("{\"k\":1,\"pad\":\"%s\"}" % ("x" * 100))
+print("{\"k\":1,\"END\":1}")' > f
+	(cat f; sleep 3) | skeyby -k k -n 1 -- grep --line-buffered END > got &
+	for i in $(seq 20); do
+		grep -q END got && break
+		sleep 0.1
+	done
+	# within 2 s, before the input ends
+	[ "$(cat got)" = '{"k":1,"END":1}' ]
+	wait
+}
+
+@test "regression: a shard that shuts its output and reads on is not waited for too soon" {
+	(echo '{"k":1}'; sleep 0.5; echo '{"k":2}') |
+	    timeout 10 skeyby -k k -n 2 -c 'exec > "out.$SKEYBY_SHARD"; cat'
+	[ "$(cat out.* | sort)" = "$(printf '{"k":1}\n{"k":2}')" ]
+}
+
+@test "regression: places after a second skeyby do not depend on the first's N; no skeyby in a shard" {
+	d=$PWD
+	for n in 2 3; do
+		printf '{"$checkpoint":0,"dir":"%s"}\n' "$d" |
+		    skeyby -k k -n $n -- swatermark -d 1s | skeyby -k k -n 1 -- swatermark -d 1s
+	done > got
+	[ "$(grep -o '"2","3@0"]' got | wc -l)" -eq 2 ]
+	run --separate-stderr bash -c 'printf "{\"\$checkpoint\":0,\"dir\":\"%s\"}\n" "$PWD" | skeyby -k k -n 2 -- skeyby -k k -n 2 -- cat'
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"skeyby: a barrier from a shard of another skeyby: skeyby in a shard is not supported"* ]]
+}
+
+@test "regression: -o %d is as wide as N - 1, so a key next to it cannot run into it" {
+	printf '{"k":"cj"}\n{"k":"cj1"}\n' | skeyby -k k -n 13 -o 'o-%k%d'
+	run ls o-*
+	expect <<'EOF2'
+o-cj10
+o-cj100
+EOF2
+	# %% is no %d: no -n needed
+	printf '{"k":"a"}\n' | skeyby -k k -o 'p-%%d-%k'
+	[ -f 'p-%d-a' ]
+}
+
+@test "regression: the shards do not hold skeyby's dead-letter file open" {
+	printf '{"k":1}\n' | skeyby --dead-letter dl -k k -n 1 -c 'ls -l /proc/$$/fd; cat >/dev/null' > fds
+	! grep -q "$PWD/dl" fds
+}
