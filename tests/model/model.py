@@ -1257,7 +1257,15 @@ def run_swindow(argv, lines):
             if D is not None:
                 # -d and a $watermark in the input: an error, exit 1.
                 # CHOICE: even with --skip-bad or --dead-letter (it is a
-                # misuse, not a bad record); what was written stays.
+                # misuse, not a bad record); what was written stays.  A
+                # line that is no JSON (a number past int64 in it, which
+                # jansson refuses) is a bad record first.
+                try:
+                    watermark_time(line, unit)
+                except (ValueError, Bad):
+                    if bad.bad(lineno, line):
+                        return res
+                    continue
                 res.exit = 1
                 res.err_line = lineno
                 return res
