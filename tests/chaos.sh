@@ -117,8 +117,15 @@ attempt() {
 		kill -9 -- "-$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
-	local rc=$?
+	local rc=$? i
 	pkill -9 -g "$pid" 2>/dev/null
+	# until the last of them is gone: a killed process that still holds
+	# the state directory's lock would refuse the rerun (more processes
+	# with skeyby's shards, slower to die under ASan)
+	for i in $(seq 100); do
+		pgrep -g "$pid" > /dev/null || break
+		sleep 0.05
+	done
 	return $rc
 }
 
@@ -136,8 +143,9 @@ while [ "$cut" -lt "$kills" ]; do
 			# come sooner than a resumed run reaches a commit)
 			runs=$((runs + 1))
 			streak=0
-			bash -c "$(pipeline run run/input)" 2>/dev/null ||
-			    { echo "chaos $mode: a run unharmed failed"; exit 1; }
+			bash -c "$(pipeline run run/input)" 2>unharmed.err ||
+			    { echo "chaos $mode: a run unharmed failed:"
+			      tail -n 5 unharmed.err; exit 1; }
 		else
 			k=$((k + 1))
 			runs=$((runs + 1))
