@@ -76,11 +76,8 @@ int merge_load(const char *line, size_t len);
 struct ctl_barrier;
 void keyby_checkpoint(const struct ctl_barrier *b, const char *line);
 
-/*
- * Appends n bytes that the shard wrote, or reads what fd has (read(2)'s
- * return); at its end, spool_end.
- */
-void spool_add(struct spool *sp, const char *p, size_t n);
+/* Reads what the shard wrote into sp: read(2)'s return; at its end,
+ * spool_end. */
 ssize_t spool_read(struct spool *sp, int fd);
 void spool_end(struct spool *sp);
 void spool_free(struct spool *sp);

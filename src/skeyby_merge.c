@@ -61,7 +61,8 @@ spool_unread(const struct spool *sp)
 	return (int64_t)(sp->mem.len - sp->off) + (sp->fwr - sp->frd);
 }
 
-void
+/* Appends n bytes: to memory, or behind what waits in the file. */
+static void
 spool_add(struct spool *sp, const char *p, size_t n)
 {
 	ssize_t k;
