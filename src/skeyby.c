@@ -173,6 +173,9 @@ reap(size_t i, int hang)
 	if (r == 0)
 		return;
 	s->pid = -1;
+	/* only now has it ended for the merge: a barrier must not pass a
+	 * shard that failed before it */
+	spool_end(&s->sp);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
 	if (WIFSIGNALED(st)) {
@@ -469,7 +472,6 @@ drain(size_t i)
 	if (k == 0) {
 		close(s->out);
 		s->out = -1;
-		spool_end(&s->sp);
 		reap(i, 0);
 	} else if (k < 0 && errno != EAGAIN && errno != EINTR) {
 		die(1, "shard %zu: read: %s", i, strerror(errno));
@@ -494,6 +496,7 @@ wait_io(void)
 {
 	struct pollfd *p = S.polls;
 	size_t i, n = 0;
+	int ms = -1;
 	int want_in = !S.in_done && !queues_full();
 
 	if (want_in && (S.op.in.regular || in_buffered(&S.op.in)))
@@ -511,10 +514,15 @@ wait_io(void)
 			p[n++] = (struct pollfd){ .fd = s->out,
 			    .events = POLLIN };
 	}
-	if (n == 0)
+	/* a shard whose output ended is looked at again soon: its exit
+	 * comes through no pipe */
+	for (i = 0; i < S.n; i++)
+		if (shards[i].out < 0 && shards[i].pid > 0)
+			ms = 10;
+	if (n == 0 && ms < 0)
 		return;
 	fflush(stdout);
-	while (poll(p, n, -1) < 0)
+	while (poll(p, n, ms) < 0)
 		if (errno != EINTR)
 			die(1, "poll: %s", strerror(errno));
 }

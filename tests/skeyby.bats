@@ -453,3 +453,15 @@ EOF2
 	printf '{"k":1}\n' | skeyby --dead-letter dl -k k -n 1 -c 'ls -l /proc/$$/fd; cat >/dev/null' > fds
 	! grep -q "$PWD/dl" fds
 }
+
+@test "regression: a barrier never passes a shard that failed before it" {
+	d=$PWD
+	for i in $(seq 5); do
+		# its output ends a little before its failure does
+		run --separate-stderr skeyby -k k -n 2 -c '[ $SKEYBY_SHARD = 1 ] &&
+		    { exec >&-; sleep 0.1; exit 3; }; cat' \
+		    <<<"{\"\$checkpoint\":1,\"dir\":\"$d\"}"
+		[ "$status" -eq 3 ]
+		[[ $output != *checkpoint* ]]
+	done
+}
