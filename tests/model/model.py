@@ -661,13 +661,22 @@ def top_members(text):
     return out
 
 
+def parse_record(line):
+    """A data record's object; ValueError when the line is no JSON, Bad
+    when it is JSON of another type."""
+    rec = parse_json(line)
+    if not isinstance(rec, Obj):
+        raise Bad('not an object')
+    return rec
+
+
 def control_id(line, op_id):
     """The ID a tool takes for a $checkpoint/$restore: --id NAME, else its
-    place in the pipeline (entries in "ops" + 1).  In a shard of skeyby
-    (the record carries "shard":S) the ID is "ID@S" and every entry counts
-    for the place; outside the shards entries "...@S" do not count, so the
-    tools after a skeyby keep their places whatever its number of
-    shards."""
+    place in the pipeline (entries in "ops" + 1).  Entries "...@S" (the
+    tools in the shards of a skeyby) do not count, so the tools after a
+    skeyby keep their places whatever its number of shards; in a shard
+    (the record carries "shard":S) the ID is "ID@S" and the entries after
+    the last other one, this shard's own, count too."""
     try:
         v = parse_json(line)
         ops, shard = v.get('ops'), v.get('shard')
@@ -677,8 +686,11 @@ def control_id(line, op_id):
     if op_id is not None:
         ident = op_id
     elif isinstance(ops, list):
-        ident = str(1 + sum(1 for e in ops if in_shard or
-                            not (isinstance(e, str) and '@' in e)))
+        named = [isinstance(e, str) and '@' in e for e in ops]
+        mine = 0
+        while in_shard and mine < len(named) and named[-1 - mine]:
+            mine += 1
+        ident = str(1 + named.count(False) + mine)
     else:
         ident = '1'
     return ident + ('@%d' % int(shard.text) if in_shard else '')
@@ -857,9 +869,7 @@ def run_swatermark(argv, lines):
             continue
         res.data_in += 1
         try:
-            rec = parse_json(line)
-            if not isinstance(rec, Obj):
-                raise Bad('not an object')
+            rec = parse_record(line)
             t = parse_time(get_path(rec, tpath), unit, res.tags)
         except (ValueError, Bad):
             if bad.bad(lineno, line):
@@ -1286,9 +1296,7 @@ def run_swindow(argv, lines):
             continue
         res.data_in += 1
         try:
-            rec = parse_json(line)
-            if not isinstance(rec, Obj):
-                raise Bad('not an object')
+            rec = parse_record(line)
             t = parse_time(get_path(rec, tpath), unit, res.tags) \
                 if spec.timed else None
             values = {}
@@ -1711,9 +1719,7 @@ def run_skeyby(argv, lines):
             continue
         res.data_in += 1
         try:
-            rec = parse_json(line)
-            if not isinstance(rec, Obj):
-                raise Bad('not an object')
+            rec = parse_record(line)
         except (ValueError, Bad):
             if bad.bad(lineno, line):
                 res.fail.append(['skeyby: line %d: ' % lineno])

@@ -807,10 +807,19 @@ def passed_barrier(stages, n):
     cut = []
     for st in stages:
         i = barrier_index(text_lines(st.out), n)
-        if i is None:
+        if i is None or shard_stopped(st):
             break
         cut.append(i)
     return cut
+
+
+def shard_stopped(st):
+    """A skeyby whose shard had a stage stop at a bad record: the shard's
+    shell ended well (its last stage's status), so the barriers went on
+    without that shard's snapshots, and there is nothing to restore."""
+    return st.tool == 'skeyby' and any(
+        re.match(r'(swindow|swatermark): line \d+: ', l)
+        for l in text_lines(st.err))
 
 
 def later_barrier(case, lines, b):
