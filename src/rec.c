@@ -249,40 +249,56 @@ bad_deadletter(struct badpolicy *bp, const char *path)
 		die(1, "--dead-letter: %s: %s", path, strerror(errno));
 }
 
-void
-bad_record(struct badpolicy *bp, const struct input *in, const char *line,
-    size_t len, const char *fmt, ...)
+static void
+vbad(struct badpolicy *bp, const char *name, int64_t lineno,
+    const char *line, size_t len, const char *fmt, va_list ap)
 {
 	struct buf why = { 0 }, out = { 0 };
-	va_list ap;
 
-	va_start(ap, fmt);
 	buf_vprintf(&why, fmt, ap);
-	va_end(ap);
-
 	if (bp->dead) {
-		buf_printf(&out, "{\"line\":%lld,\"error\":",
-		    (long long)in->lineno);
+		buf_printf(&out, "{\"line\":%lld,\"error\":", (long long)lineno);
 		buf_jstr(&out, why.p, why.len);
 		buf_adds(&out, ",\"raw\":");
 		buf_jstr(&out, line, len);
-		if (in->name) {
+		if (name) {
 			buf_adds(&out, ",\"file\":");
-			buf_jstr(&out, in->name, strlen(in->name));
+			buf_jstr(&out, name, strlen(name));
 		}
 		buf_adds(&out, "}\n");
 		if (fwrite(out.p, 1, out.len, bp->dead) != out.len)
 			die(1, "dead-letter file: %s", strerror(errno));
 	} else if (bp->skip) {
 		bp->skipped++;
-	} else if (in->name) {
-		die(1, "%s: line %lld: %s", in->name, (long long)in->lineno,
-		    why.p);
+	} else if (name) {
+		die(1, "%s: line %lld: %s", name, (long long)lineno, why.p);
 	} else {
-		die(1, "line %lld: %s", (long long)in->lineno, why.p);
+		die(1, "line %lld: %s", (long long)lineno, why.p);
 	}
 	buf_free(&why);
 	buf_free(&out);
+}
+
+void
+bad_record(struct badpolicy *bp, const struct input *in, const char *line,
+    size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vbad(bp, in->name, in->lineno, line, len, fmt, ap);
+	va_end(ap);
+}
+
+void
+bad_record_at(struct badpolicy *bp, const struct input *in, int64_t lineno,
+    const char *line, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vbad(bp, in->name, lineno, line, len, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -95,6 +95,12 @@ void bad_record(struct badpolicy *bp, const struct input *in,
     const char *line, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The same for a record that began on line lineno of in (a CSV row that
+ * spans lines). */
+void bad_record_at(struct badpolicy *bp, const struct input *in,
+    int64_t lineno, const char *line, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* At exit: reports skipped records on stderr and closes the file. */
 void bad_finish(struct badpolicy *bp);
 

@@ -852,6 +852,49 @@ jv_element(const struct jval *v, size_t *pos, struct jval *out)
 	return 1;
 }
 
+int
+jv_member(const struct jval *v, size_t *pos, struct jval *key,
+    struct jval *value)
+{
+	struct scan_error e;
+	struct sc sc;
+	const uchar *p, *q;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.s = (const uchar *)v->p;
+	sc.end = sc.s + v->len;
+	sc.e = &e;
+	p = ws(sc.s + *pos + (*pos == 0), sc.end);
+	if (p < sc.end && *p == ',')
+		p = ws(p + 1, sc.end);
+	if (p >= sc.end || *p != '"' || (q = scalar(&sc, p, key)) == NULL)
+		return 0;
+	p = ws(q, sc.end);
+	if (p >= sc.end || *p != ':')
+		return 0;
+	if ((q = val(&sc, ws(p + 1, sc.end), 1, value)) == NULL)
+		return 0;
+	*pos = (size_t)(q - sc.s);
+	return 1;
+}
+
+int
+scan_number(const char *s, size_t n)
+{
+	struct scan_error e;
+	struct sc sc;
+	struct jval v;
+	const uchar *p = (const uchar *)s;
+
+	if (n == 0 || (*p != '-' && (*p < '0' || *p > '9')))
+		return 0;
+	memset(&sc, 0, sizeof(sc));
+	sc.s = p;
+	sc.end = p + n;
+	sc.e = &e;
+	return num(&sc, p, &v) == sc.end;
+}
+
 /* Trusts v to come from scan_object: its escapes are valid. */
 size_t
 jv_unescape(const struct jval *v, char *dst)

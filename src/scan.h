@@ -57,6 +57,20 @@ int scan_object(const struct scan_paths *ps, const char *s, size_t n,
 int jv_element(const struct jval *v, size_t *pos, struct jval *out);
 
 /*
+ * The same over the members of v, an object that scan_object found: sets
+ * *key (a string, quotes kept) and *val for each in turn.
+ */
+int jv_member(const struct jval *v, size_t *pos, struct jval *key,
+    struct jval *val);
+
+/*
+ * Returns 1 when s[0..n) is exactly one JSON number that scan_object (and
+ * jansson) accepts: no sign but '-', no leading zeros, integers within
+ * int64, reals below the double overflow.
+ */
+int scan_number(const char *s, size_t n);
+
+/*
  * Decodes the string value v (escapes resolved, UTF-8 out) into dst, which
  * must hold v->len bytes.  Returns the decoded length.
  */

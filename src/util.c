@@ -162,6 +162,29 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint64_t x;
+
+	while (i < n) {
+		/* ASCII runs 8 bytes at a time */
+		if (n - i >= 8) {
+			memcpy(&x, u + i, 8);
+			if ((x & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((k = utf8_len(u + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 void
 buf_jstr(struct buf *b, const char *s, size_t n)
 {
@@ -174,6 +197,14 @@ buf_jstr(struct buf *b, const char *s, size_t n)
 	for (i = 0; i < n; i += k) {
 		unsigned char c = u[i];
 
+		/* the usual text needs no escape: copy it by runs */
+		for (k = 0; i + k < n && u[i + k] >= 0x20 && u[i + k] < 0x80 &&
+		    u[i + k] != '"' && u[i + k] != '\\'; k++)
+			;
+		if (k > 0) {
+			buf_add(b, u + i, k);
+			continue;
+		}
 		k = 1;
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');

@@ -74,6 +74,9 @@ void buf_free(struct buf *b);
  */
 void buf_jstr(struct buf *b, const char *s, size_t n);
 
+/* Returns 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+int utf8_valid(const char *s, size_t n);
+
 /* Messages in the "progname: text" form, to stderr. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(int status, const char *fmt, ...)
