@@ -11,7 +11,7 @@ LDLIBS = -lz -lm
 BUILD ?= build
 BINDIR ?= bin
 
-TOOLS = swindow swatermark scheckpoint skeyby
+TOOLS = swindow swatermark scheckpoint skeyby scsv
 CORE = util num dsum tm map heap rec ctl scan snap op
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
@@ -31,6 +31,8 @@ SWINDOW_OBJ = agg swindow_store swindow_assign swindow_fire
 $(BINDIR)/swindow: $(SWINDOW_OBJ:%=$(BUILD)/%.o)
 $(BINDIR)/scheckpoint: $(BUILD)/scheckpoint_source.o $(BUILD)/scheckpoint_sink.o
 $(BINDIR)/skeyby: $(BUILD)/skeyby_merge.o $(BUILD)/skeyby_files.o
+$(BINDIR)/scsv: $(BUILD)/scsv_read.o $(BUILD)/scsv_write.o
+$(BINDIR)/scsv: LDLIBS += -lcsv
 $(BINDIR)/%: $(BUILD)/%.o $(BUILD)/libcore.a
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcore.a \
