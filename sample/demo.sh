@@ -3,7 +3,8 @@
 # per-user sessions that end after 20 s of quiet, firing as the stream's
 # own watermark (max event time - 5 s) passes them; then swatermark
 # feeding swindow its watermarks, forwarded after the windows they close;
-# and the sessions again from two shards of skeyby.
+# the sessions again from two shards of skeyby; and orders per hour from
+# a CSV file, back to CSV.
 set -e
 cd "$(dirname "$0")/.."
 echo '# swindow -t ts -k user --tumble 1m -a count -a sum:bytes -a avg:latency_ms sample/access.ndjson'
@@ -25,3 +26,8 @@ echo '# (the same sessions as one swindow, from two shards; the order is the sam
 bin/swatermark -d 5s sample/access.ndjson |
     bin/skeyby -k user -n 2 -- bin/swindow -k user --session 20s -a count |
     grep -v '^{"\$' | head -n 4
+echo
+echo '# scsv sample/orders.csv | swindow -t created_at --tumble 1h -a count -a sum:amount | scsv -r'
+echo '# (CSV in, orders per hour, CSV out)'
+bin/scsv sample/orders.csv |
+    bin/swindow -t created_at --tumble 1h -a count -a sum:amount | bin/scsv -r
