@@ -12,7 +12,7 @@ BUILD ?= build
 BINDIR ?= bin
 
 TOOLS = swindow swatermark scheckpoint skeyby scsv
-CORE = util num dsum tm map heap rec ctl scan snap op
+CORE = util num dsum tm tz map heap rec ctl scan snap op
 CORE_OBJ = $(CORE:%=$(BUILD)/%.o)
 HDR = $(wildcard src/*.h)
 

@@ -15,6 +15,7 @@
 #include "num.h"
 #include "rec.h"
 #include "tm.h"
+#include "tz.h"
 #include "util.h"
 
 void
@@ -324,10 +325,42 @@ int64_t
 opt_duration(const char *opt, const char *arg, int allow_zero)
 {
 	int64_t v;
+	int r;
 
-	if (dur_parse(arg, &v) != 0 || (!allow_zero && v == 0))
-		usage_error("%s: bad duration '%s'", opt, arg);
+	if ((r = dur_parse(arg, &v)) == -2)
+		usage_error("%s: duration '%s' out of range (at most 292 "
+		    "years)", opt, arg);
+	if (r != 0)
+		usage_error("%s: bad duration '%s' (%s)", opt, arg, DUR_UNITS);
+	if (!allow_zero && v == 0)
+		usage_error("%s: duration '%s' must be more than 0", opt, arg);
 	return v;
+}
+
+void
+opt_keys(const char *arg, char ***paths, char ***names, size_t *n)
+{
+	const char *p = arg, *comma, *end, *eq;
+	char *path;
+
+	do {
+		comma = strchr(p, ',');
+		end = comma ? comma : p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		path = xmemdup(p, (size_t)((eq ? eq : end) - p));
+		if (!scan_path_valid(path, strlen(path)))
+			usage_error("-k: bad field path '%s' in '%s'", path,
+			    arg);
+		if (eq && eq + 1 == end)
+			usage_error("-k: empty name in '%s'", arg);
+		*paths = xreallocarray(*paths, *n + 1, sizeof(**paths));
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*paths)[*n] = path;
+		(*names)[*n] = eq ? xmemdup(eq + 1, (size_t)(end - eq - 1)) :
+		    xstrdup(path);
+		(*n)++;
+		p = comma + 1;
+	} while (comma);
 }
 
 const char *
@@ -349,6 +382,8 @@ opt_path(const char *opt, const char *arg)
 int
 recopts_parse(struct recopts *ro, int c, const char *arg)
 {
+	const char *why;
+
 	switch (c) {
 	case 't':
 		ro->tpath = opt_path("-t", arg);
@@ -371,7 +406,15 @@ recopts_parse(struct recopts *ro, int c, const char *arg)
 	case RO_TFORMAT:
 		if (*arg == '\0')
 			usage_error("--time-format: empty format");
+		if ((why = tm_format_check(arg)) != NULL)
+			usage_error("--time-format: '%s' %s", arg, why);
 		ro->topts.format = arg;
+		return 1;
+	case RO_TZ:
+		ro->tz = arg;
+		return 1;
+	case RO_DATAONLY:
+		ro->data_only = 1;
 		return 1;
 	case RO_TOUT:
 		if (tm_parse_unit(arg, 0, &ro->time_out) != 0)
@@ -386,6 +429,15 @@ recopts_parse(struct recopts *ro, int c, const char *arg)
 		finish(0);
 	}
 	return 0;
+}
+
+void
+recopts_zone(const struct recopts *ro)
+{
+	if (tz_set(ro->tz) != 0)
+		usage_error("--tz: no zone '%s' in the system's time zone "
+		    "database (an IANA name such as Europe/Berlin; Debian "
+		    "package tzdata)", ro->tz);
 }
 
 void
@@ -423,10 +475,14 @@ rec_time(struct badpolicy *bp, const struct input *in, const char *line,
 
 	if (tm_from_jval(v, o, t, &why) == 0)
 		return 0;
-	if (v->type == J_NONE)
-		bad_record(bp, in, line, len, "%s field \"%s\"", why, path);
+	if (why == NULL && v->type == J_NONE)
+		bad_record(bp, in, line, len, "missing time field \"%s\"",
+		    path);
+	else if (why == NULL)
+		bad_record(bp, in, line, len, "missing time null");
 	else
-		bad_record(bp, in, line, len, "%s %s", why, jv_excerpt(v));
+		bad_record(bp, in, line, len, "bad time %s (%s)",
+		    jv_excerpt(v), why);
 	return -1;
 }
 
@@ -467,8 +523,11 @@ void
 late_finish(struct latesink *ls)
 {
 	if (ls->n)
-		warnmsg("%lld late event%s dropped", (long long)ls->n,
-		    ls->n == 1 ? "" : "s");
+		warnmsg("%lld late event%s dropped%s%s%s%s", (long long)ls->n,
+		    ls->n == 1 ? "" : "s", ls->path ? ", written to " : "",
+		    ls->path ? ls->path : "", ls->hint && ls->n > ls->records / 2 ?
+		    "; most of the input was late: " : "",
+		    ls->hint && ls->n > ls->records / 2 ? ls->hint : "");
 	if (ls->f && (fflush(ls->f) == EOF || ferror(ls->f) ||
 	    fclose(ls->f) == EOF))
 		die(1, "%s: %s", ls->path, strerror(errno));

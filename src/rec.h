@@ -124,8 +124,9 @@ int rec_time(struct badpolicy *bp, const struct input *in, const char *line,
 const char *jv_excerpt(const struct jval *v);
 
 /*
- * The options every tool that reads data records takes: -t, --time-unit,
- * --time-format, --time-out, --skip-bad, --dead-letter, --id, --version.
+ * The options every tool that reads event time takes: -t, --time-unit,
+ * --time-format, --time-out, --tz, --skip-bad, --dead-letter, --id,
+ * --data-only, --version.
  */
 struct recopts {
 	const char *tpath;	/* -t PATH, "ts" by default */
@@ -134,13 +135,16 @@ struct recopts {
 	const char *deadpath;
 	struct badpolicy bad;
 	const char *id;		/* --id NAME in checkpoints, or NULL */
+	const char *tz;		/* --tz ZONE, or NULL for UTC */
+	int data_only;		/* --data-only: write no control records */
 };
 
 enum { RO_DEADLETTER = 1000, RO_ID, RO_SKIPBAD, RO_TFORMAT, RO_TOUT,
-	RO_TUNIT, RO_VERSION };
+	RO_TUNIT, RO_TZ, RO_VERSION, RO_DATAONLY };
 
 /* Their entries for a tool's getopt_long table. */
 #define RECOPTS_LONG \
+	{ "data-only", no_argument, NULL, RO_DATAONLY }, \
 	{ "dead-letter", required_argument, NULL, RO_DEADLETTER }, \
 	{ "id", required_argument, NULL, RO_ID }, \
 	{ "skip-bad", no_argument, NULL, RO_SKIPBAD }, \
@@ -148,6 +152,7 @@ enum { RO_DEADLETTER = 1000, RO_ID, RO_SKIPBAD, RO_TFORMAT, RO_TOUT,
 	{ "time-format", required_argument, NULL, RO_TFORMAT }, \
 	{ "time-out", required_argument, NULL, RO_TOUT }, \
 	{ "time-unit", required_argument, NULL, RO_TUNIT }, \
+	{ "tz", required_argument, NULL, RO_TZ }, \
 	{ "version", no_argument, NULL, RO_VERSION }
 
 void recopts_init(struct recopts *ro);
@@ -159,6 +164,18 @@ void recopts_init(struct recopts *ro);
  * field path ("a.b.c": no empty part).
  */
 int64_t opt_duration(const char *opt, const char *arg, int allow_zero);
+
+/*
+ * -k KEYS: a comma list of field paths, each maybe renamed for output
+ * (PATH=NAME, "-k op.action=action,user").  Appends the paths and names
+ * (the path itself when not renamed) to *paths and *names, both of *n;
+ * a bad path or an empty name is a usage error.
+ */
+void opt_keys(const char *arg, char ***paths, char ***names, size_t *n);
+
+/* What a bad duration's message lists. */
+#define DUR_UNITS "units: ns, us, ms, s, m, h, d, combined as in 1h30m; " \
+	"a bare number is seconds"
 const char *opt_file(const char *opt, const char *arg);
 const char *opt_path(const char *opt, const char *arg);
 
@@ -171,11 +188,19 @@ int recopts_parse(struct recopts *ro, int c, const char *arg);
 /* After the options: checks them together, opens the dead-letter file. */
 void recopts_finish(struct recopts *ro);
 
+/*
+ * For the tools that read event time, after recopts_finish: selects --tz's
+ * zone (UTC without it), or ends the tool with a usage error.
+ */
+void recopts_zone(const struct recopts *ro);
+
 /* Late records that a tool drops: counted, and kept in a file if asked. */
 struct latesink {
 	FILE *f;
 	const char *path;
 	int64_t n;
+	int64_t records;	/* data records read, late or not */
+	const char *hint;	/* what to try when most were late */
 };
 
 /* Opens path for appending (NULL: count only); ends the tool on error. */
@@ -184,7 +209,11 @@ void late_open(struct latesink *ls, const char *path);
 /* Counts the late record line[0..len) and appends it to the file. */
 void late_add(struct latesink *ls, const char *line, size_t len);
 
-/* At exit: "N late events dropped" when there were any; closes the file. */
+/*
+ * At exit: "N late events dropped" when there were any (and where they
+ * were written), with the hint when they were most of the records;
+ * closes the file.
+ */
 void late_finish(struct latesink *ls);
 
 #endif

@@ -1,13 +1,16 @@
 #define _GNU_SOURCE	/* strptime, timegm, tm_gmtoff */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "num.h"
 #include "tm.h"
+#include "tz.h"
 #include "util.h"
 
 #define NS_PER_S 1000000000LL
+#define RANGE_WHY "outside the years 1678 to 2262"
 
 static int
 isdig(char c)
@@ -247,7 +250,7 @@ dur_parse(const char *s, int64_t *ns)
 			if (dec_to_int(&d, p, &part) != 0 ||
 			    __builtin_mul_overflow(part, m, &part) ||
 			    __builtin_add_overflow(total, part, &total))
-				return -1;
+				return -2;
 		}
 	}
 	*ns = total;
@@ -355,8 +358,8 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 	/* a stream's times mostly share their date: keep the last one */
 	static char lastdate[10];
 	static int64_t lastdays;
-	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0;
-	int64_t frac = 0, off = 0, secs, days;
+	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0, zoned = 0;
+	int64_t frac = 0, off = 0, secs, days, l;
 	size_t i = 0;
 
 	if (n >= 10 && memcmp(s, lastdate, 10) == 0) {
@@ -396,8 +399,11 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 		}
 		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
 			i++;
+			zoned = 1;
 		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
 			int neg = s[i++] == '-';
+
+			zoned = 1;
 
 			if ((oh = digits(s, n, &i, 2)) < 0 || oh > 23)
 				return -1;
@@ -413,15 +419,27 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 	if (i != n)
 		return -1;
 	secs = days * 86400 + h * 3600 + mi * 60 + sec;
-	return make_instant(secs, off, frac, ns);
+	if (zoned || tz_utc())
+		return make_instant(secs, off, frac, ns) == 0 ? 0 : -3;
+	/* no offset: a local time in --tz */
+	if (make_instant(secs, 0, frac, &l) != 0)
+		return -3;
+	return tz_instant(l, ns) == 0 ? 0 : -2;
 }
 
+/*
+ * strptime, and %f (1 to 9 digits of a second's fraction) which it lacks:
+ * the format is read up to %f, the digits, then the rest.  Without %z the
+ * time is local in --tz.
+ */
 static int
 from_format(const char *s, size_t n, const char *fmt, int64_t *ns)
 {
-	char tmp[256];
+	char tmp[256], head[256];
+	const char *end, *f, *rest = NULL;
 	struct tm tm;
-	const char *end;
+	int64_t frac = 0, l;
+	int k;
 
 	if (n >= sizeof(tmp))
 		return -1;
@@ -430,13 +448,97 @@ from_format(const char *s, size_t n, const char *fmt, int64_t *ns)
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_mday = 1;
 	tm.tm_year = 70;
-	if ((end = strptime(tmp, fmt, &tm)) == NULL || *end != '\0')
+	if ((f = strstr(fmt, "%f")) != NULL && (size_t)(f - fmt) <
+	    sizeof(head)) {
+		memcpy(head, fmt, f - fmt);
+		head[f - fmt] = '\0';
+		rest = f + 2;
+		fmt = head;
+	}
+	if ((end = strptime(tmp, fmt, &tm)) == NULL)
+		return -1;
+	if (rest) {
+		for (k = 0; isdig(*end); k++, end++) {
+			if (k == 9)
+				return -1;
+			frac = frac * 10 + (*end - '0');
+		}
+		if (k == 0)
+			return -1;
+		for (; k < 9; k++)
+			frac *= 10;
+		if (*rest && (end = strptime(end, rest, &tm)) == NULL)
+			return -1;
+	}
+	if (*end != '\0')
 		return -1;
 	/* strptime takes 30 February; timegm would roll it into March */
 	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
 	    tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon + 1))
 		return -1;
-	return make_instant((int64_t)timegm(&tm), tm.tm_gmtoff, 0, ns);
+	if (tz_utc() || tm_format_zoned(fmt) || (rest && tm_format_zoned(rest)))
+		return make_instant((int64_t)timegm(&tm), tm.tm_gmtoff, frac,
+		    ns) == 0 ? 0 : -3;
+	if (make_instant((int64_t)timegm(&tm), 0, frac, &l) != 0)
+		return -3;
+	return tz_instant(l, ns) == 0 ? 0 : -2;
+}
+
+int
+tm_format_zoned(const char *fmt)
+{
+	const char *p;
+
+	for (p = fmt; (p = strchr(p, '%')) != NULL; p += 2) {
+		if (p[1] == '\0')
+			return 0;
+		if (p[1] == 'z' || p[1] == 's')
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+tm_format_check(const char *fmt)
+{
+	const char *p;
+	int year = 0, nf = 0;
+
+	for (p = fmt; (p = strchr(p, '%')) != NULL; p += 2) {
+		if (p[1] == '\0')
+			return "ends in a lone %";
+		if (strchr("YyGgCFDscx", p[1]))
+			year = 1;
+		if (p[1] == 'f')
+			nf++;
+	}
+	if (nf > 1)
+		return "has %f more than once";
+	if (!year)
+		return "has no year (%Y, %y, %F, %D or %s), so every time "
+		    "would fall in 1970; logs that omit it (syslog) need it "
+		    "added when converting";
+	return NULL;
+}
+
+/* Why a time string did not read: r is from_format's or RFC 3339's. */
+static const char *
+string_why(int r, const struct tm_opts *o)
+{
+	static char why[320];
+
+	if (r == -3)
+		return RANGE_WHY;
+	if (r == -2)
+		snprintf(why, sizeof(why), "no such local time in %s: the "
+		    "clocks went forward", tz_name());
+	else if (o->format)
+		snprintf(why, sizeof(why), "does not match --time-format "
+		    "'%.200s'", o->format);
+	else
+		return "expected RFC 3339 such as 2026-11-23T20:00:01Z, or an "
+		    "epoch number; --time-format FMT reads other forms";
+	return why;
 }
 
 int
@@ -446,23 +548,27 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 	char tmp[256];
 	const char *s;
 	size_t n;
+	int r;
 
-	*why = "bad time";
+	*why = RANGE_WHY;
 	switch (v->type) {
 	case J_NONE:
 	case J_NULL:
-		*why = "missing time";
+		*why = NULL;
 		return -1;
 	case J_NUMBER:
 		return tm_from_number(v->p, v->len, o->unit, ns);
 	case J_STRING:
 		break;
 	default:
+		*why = "a time is a string or a number";
 		return -1;
 	}
 	if (v->flags & JV_ESCAPED) {
-		if (v->len > sizeof(tmp))
+		if (v->len > sizeof(tmp)) {
+			*why = string_why(-1, o);
 			return -1;
+		}
 		n = jv_unescape(v, tmp);
 		s = tmp;
 	} else {
@@ -470,13 +576,17 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 		n = v->len - 2;
 	}
 	if (o->format)
-		return from_format(s, n, o->format, ns);
+		r = from_format(s, n, o->format, ns);
 	/* four digits and a '-' ("2026-...") are no number: spare the
 	 * check on the common case */
-	if (!(n > 4 && s[4] == '-' && isdig(s[0]) && isdig(s[1]) &&
+	else if (!(n > 4 && s[4] == '-' && isdig(s[0]) && isdig(s[1]) &&
 	    isdig(s[2]) && isdig(s[3])) && num_valid(s, n))
 		return tm_from_number(s, n, o->unit, ns);
-	return tm_from_rfc3339(s, n, ns);
+	else
+		r = tm_from_rfc3339(s, n, ns);
+	if (r != 0)
+		*why = string_why(r, o);
+	return r == 0 ? 0 : -1;
 }
 
 size_t
@@ -484,6 +594,7 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 {
 	static const int64_t per[] = { 1, NS_PER_S, 1000000, 1000, 1 };
 	int64_t secs, frac, days, y, p, q, r;
+	int32_t off;
 	int m, d, rem, k;
 	char *o = dst;
 
@@ -507,7 +618,8 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 		*o = '\0';
 		return (size_t)(o - dst);
 	}
-	secs = tm_floordiv(ns, NS_PER_S);
+	off = tz_offset(ns);
+	secs = tm_floordiv(ns, NS_PER_S) + off;
 	frac = ns % NS_PER_S;	/* secs * 10^9 can leave int64 in 1677 */
 	if (frac < 0)
 		frac += NS_PER_S;
@@ -522,9 +634,52 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 			frac %= k;
 		}
 	}
-	*o++ = 'Z';
+	if (tz_utc()) {
+		*o++ = 'Z';
+	} else {
+		/* --tz: the zone's offset at that instant */
+		*o++ = off < 0 ? '-' : '+';
+		if (off < 0)
+			off = -off;
+		*o++ = (char)('0' + off / 36000);
+		*o++ = (char)('0' + off / 3600 % 10);
+		*o++ = ':';
+		*o++ = (char)('0' + off / 600 % 6);
+		*o++ = (char)('0' + off / 60 % 10);
+		if (off % 60) {	/* local mean time, before 1900 */
+			*o++ = ':';
+			*o++ = (char)('0' + off % 60 / 10);
+			*o++ = (char)('0' + off % 10);
+		}
+	}
 	*o = '\0';
 	return (size_t)(o - dst);
+}
+
+int64_t
+tm_month_of(int64_t l)
+{
+	int64_t y;
+	int m, d;
+
+	civil_from_days(tm_floordiv(tm_floordiv(l, NS_PER_S), 86400), &y, &m,
+	    &d);
+	return (y - 1970) * 12 + (m - 1);
+}
+
+int64_t
+tm_month_start(int64_t month)
+{
+	int64_t y = 1970 + tm_floordiv(month, 12), days;
+	int m = (int)(month - tm_floordiv(month, 12) * 12) + 1;
+
+	/* beyond int64 nanoseconds: held at the ends */
+	if (y < 1677)
+		return INT64_MIN;
+	if (y > 2262)
+		return INT64_MAX;
+	days = days_from_civil(y, m, 1);
+	return tm_add_sat(0, days * 86400 * NS_PER_S);
 }
 
 int64_t
