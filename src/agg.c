@@ -40,6 +40,25 @@ parse_pct(const char *s, size_t n, double *q)
 	return 0;
 }
 
+/* "top3": the N most frequent values, N from 1 to 1000000.  0 or -1. */
+static int
+parse_top(const char *s, size_t n, size_t *top)
+{
+	size_t i, v = 0;
+
+	if (n < 4 || n > 10 || memcmp(s, "top", 3) != 0 || s[3] == '0')
+		return -1;
+	for (i = 3; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (size_t)(s[i] - '0');
+	}
+	if (v > 1000000)
+		return -1;
+	*top = v;
+	return 0;
+}
+
 static int
 parse_one(const char *s, size_t n, struct agg_spec *a, char *why,
     size_t whylen)
@@ -63,6 +82,8 @@ parse_one(const char *s, size_t n, struct agg_spec *a, char *why,
 		a->q = 0.5;
 	} else if (parse_pct(s, flen, &a->q) == 0) {
 		a->func = AG_PCT;
+	} else if (parse_top(s, flen, &a->top) == 0) {
+		a->func = AG_TOP;
 	} else {
 		snprintf(why, whylen, "unknown aggregate '%.*s'", (int)flen, s);
 		return -1;
@@ -194,7 +215,9 @@ agg_prepare(const struct agg_spec *a, const struct jval *v,
 	case AG_LAST:
 	case AG_COLLECT:
 	case AG_DISTINCT:
-		/* written, and for distinct compared, in canonical form */
+	case AG_TOP:
+		/* written, and for distinct and topN compared, in canonical
+		 * form */
 		in->off = scratch->len;
 		jv_canonical(v, scratch);
 		in->len = scratch->len - in->off;
@@ -310,6 +333,35 @@ list_add(struct clist *l, const char *p, size_t len, int64_t seq)
 	l->seq[l->n++] = seq;
 }
 
+/* topN: counts n more of the value text[0..len). */
+static void
+top_add(union agg_state *st, const char *text, size_t len, int64_t n)
+{
+	void **slot;
+
+	if (st->set == NULL)
+		st->set = xcalloc(1, sizeof(*st->set));
+	slot = map_get(st->set, text, len, 1, NULL);
+	*slot = (void *)((uintptr_t)*slot + (uintptr_t)n);
+}
+
+static int
+cmp_top(const void *a, const void *b)
+{
+	const struct map_slot *x = *(const struct map_slot *const *)a;
+	const struct map_slot *y = *(const struct map_slot *const *)b;
+	uintptr_t cx = (uintptr_t)x->val, cy = (uintptr_t)y->val;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c;
+
+	if (cx != cy)
+		return cx > cy ? -1 : 1;
+	/* ties by the canonical text, byte by byte */
+	if ((c = memcmp(x->key, y->key, n)) != 0)
+		return c;
+	return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
 void
 agg_add(const struct agg_spec *a, union agg_state *st,
     const struct agg_in *in, const char *scratch, int64_t seq)
@@ -348,6 +400,9 @@ agg_add(const struct agg_spec *a, union agg_state *st,
 		if (st->set == NULL)
 			st->set = xcalloc(1, sizeof(*st->set));
 		map_get(st->set, text, in->len, 1, &created);
+		break;
+	case AG_TOP:
+		top_add(st, text, in->len, 1);
 		break;
 	case AG_MEDIAN:
 	case AG_PCT:
@@ -407,6 +462,37 @@ put_int(struct buf *out, int64_t v)
 	char tmp[NUM_MAXLEN];
 
 	buf_add(out, tmp, num_fmt_int(v, tmp));
+}
+
+/* [{"value":V,"count":C}, ...]: the N most frequent, or null for none. */
+static void
+top_output(const struct agg_spec *a, const union agg_state *st,
+    struct buf *out)
+{
+	const struct map_slot **v;
+	size_t i, n = 0;
+
+	if (st->set == NULL || st->set->len == 0) {
+		buf_add(out, "null", 4);
+		return;
+	}
+	v = xreallocarray(NULL, st->set->len, sizeof(*v));
+	for (i = 0; i < st->set->cap; i++)
+		if (st->set->slots[i].hash != 0)
+			v[n++] = &st->set->slots[i];
+	qsort(v, n, sizeof(*v), cmp_top);
+	buf_addc(out, '[');
+	for (i = 0; i < n && i < a->top; i++) {
+		if (i)
+			buf_addc(out, ',');
+		buf_adds(out, "{\"value\":");
+		buf_add(out, v[i]->key, v[i]->klen);
+		buf_adds(out, ",\"count\":");
+		put_int(out, (int64_t)(uintptr_t)v[i]->val);
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+	free(v);
 }
 
 void
@@ -475,6 +561,9 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 		dv = variance(st);
 		put_double(out, a->func == AG_VAR ? dv : sqrt(dv));
 		return;
+	case AG_TOP:
+		top_output(a, st, out);
+		return;
 	case AG_COLLECT:
 		buf_addc(out, '[');
 		for (i = 0; st->list && i < st->list->n; i++) {
@@ -514,6 +603,7 @@ agg_free(const struct agg_spec *a, union agg_state *st)
 		free(st->text.p);
 		break;
 	case AG_DISTINCT:
+	case AG_TOP:
 		if (st->set)
 			map_free(st->set, NULL);
 		free(st->set);
@@ -572,6 +662,15 @@ agg_merge(const struct agg_spec *a, union agg_state *dst,
 			map_get(dst->set, s->key, s->klen, 1, NULL);
 		}
 		break;
+	case AG_TOP:
+		for (i = 0; src->set && i < src->set->cap; i++) {
+			struct map_slot *s = &src->set->slots[i];
+
+			if (s->hash != 0)
+				top_add(dst, s->key, s->klen,
+				    (int64_t)(uintptr_t)s->val);
+		}
+		break;
 	case AG_MEDIAN:
 	case AG_PCT:
 		for (i = 0; i < src->vals.n; i++) {
@@ -622,8 +721,12 @@ agg_spec_save(const struct agg_spec *a, struct buf *out)
 	buf_addc(out, '[');
 	for (i = 0; i < LEN(funcs) && funcs[i].func != a->func; i++)
 		;
-	buf_jstr(out, i < LEN(funcs) ? funcs[i].name : "pNN",
-	    i < LEN(funcs) ? strlen(funcs[i].name) : 3);
+	if (i < LEN(funcs))
+		buf_jstr(out, funcs[i].name, strlen(funcs[i].name));
+	else if (a->func == AG_TOP)
+		buf_printf(out, "\"top%zu\"", a->top);
+	else
+		buf_adds(out, "\"pNN\"");
 	buf_addc(out, ',');
 	if (a->path)
 		buf_jstr(out, a->path, strlen(a->path));
@@ -649,7 +752,7 @@ save_int(struct buf *out, int64_t v)
 /*
  * count: N.  sum, avg: [N,"DIGITS",SCALE].  min, max: null, or [1,INT]
  * or [0,DOUBLE].  first, last: null or [SEQ,VALUE].  distinct: [VALUE,
- * ...].  median, pNN: [DOUBLE, ...].  var, stddev: [N,S1,s1,S2,s2] (the
+ * ...].  topN: [[VALUE,COUNT], ...].  median, pNN: [DOUBLE, ...].  var, stddev: [N,S1,s1,S2,s2] (the
  * double-doubles).  collect: [[SEQ, ...],[VALUE, ...]].
  */
 void
@@ -706,6 +809,23 @@ agg_save(const struct agg_spec *a, const union agg_state *st,
 			if (out->len > from)
 				buf_addc(out, ',');
 			buf_add(out, s->key, s->klen);
+		}
+		buf_addc(out, ']');
+		return;
+	case AG_TOP:
+		buf_addc(out, '[');
+		for (i = 0, from = out->len; st->set && i < st->set->cap; i++) {
+			const struct map_slot *s = &st->set->slots[i];
+
+			if (s->hash == 0)
+				continue;
+			if (out->len > from)
+				buf_addc(out, ',');
+			buf_addc(out, '[');
+			buf_add(out, s->key, s->klen);
+			buf_addc(out, ',');
+			save_int(out, (int64_t)(uintptr_t)s->val);
+			buf_addc(out, ']');
 		}
 		buf_addc(out, ']');
 		return;
@@ -853,6 +973,16 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 			if (load_double(&e[i + 1], i < 2 ? &st->var.s1[i] :
 			    &st->var.s2[i - 2]) != 0)
 				return -1;
+		return 0;
+	case AG_TOP:
+		if (v->type != J_ARRAY)
+			return -1;
+		while (jv_element(v, &pos, &x)) {
+			if (elements(&x, e, 2) != 0 || load_int(&e[1], &n) != 0 ||
+			    n <= 0)
+				return -1;
+			top_add(st, e[0].p, e[0].len, n);
+		}
 		return 0;
 	case AG_COLLECT:
 		if (elements(v, e, 2) != 0 || e[0].type != J_ARRAY ||

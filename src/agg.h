@@ -11,13 +11,14 @@
 #include "util.h"
 
 enum agg_func { AG_COUNT, AG_SUM, AG_MIN, AG_MAX, AG_AVG, AG_FIRST, AG_LAST,
-	AG_DISTINCT, AG_MEDIAN, AG_PCT, AG_STDDEV, AG_VAR, AG_COLLECT };
+	AG_DISTINCT, AG_MEDIAN, AG_PCT, AG_STDDEV, AG_VAR, AG_COLLECT, AG_TOP };
 
 struct agg_spec {
 	enum agg_func func;
 	char *path;		/* NULL for a plain count of records */
 	char *name;		/* output field */
 	double q;		/* median and pNN: the quantile, 0 to 1 */
+	size_t top;		/* topN: N */
 	int field;		/* the path's slot among the extracted fields */
 };
 
@@ -62,7 +63,8 @@ union agg_state {
 		double s1[2], s2[2];	/* sum and sum of squares, each a
 					 * double-double: hi, lo */
 	} var;
-	struct map *set;
+	struct map *set;	/* distinct: the values; topN: each with its
+				 * count as the map's value */
 	struct clist *list;
 };
 
@@ -85,7 +87,7 @@ void agg_spec_free(struct agg_spec *specs, size_t n);
 
 /*
  * Checks and converts v, the value at a->path, for a->func.  Text for
- * first, last, distinct and collect goes to scratch.  Returns 0, or -1
+ * first, last, distinct, collect and topN goes to scratch.  Returns 0, or -1
  * with *why set when the value has the wrong type.
  */
 int agg_prepare(const struct agg_spec *a, const struct jval *v,

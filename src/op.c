@@ -109,7 +109,10 @@ side_cut(FILE *f, int64_t n, const char *what)
 
 /* ---- barriers and restores ---- */
 
-/* Passes a record (no newline) on: to op->forward, or standard output. */
+/*
+ * Passes a control record (no newline) on: to op->forward, or standard
+ * output unless --data-only.
+ */
 static void
 forward(struct op *op, const char *line, size_t len)
 {
@@ -117,6 +120,8 @@ forward(struct op *op, const char *line, size_t len)
 		op->forward(line, len);
 		return;
 	}
+	if (op->ro->data_only)
+		return;
 	out_write(line, len);
 	out_write("\n", 1);
 }
@@ -535,8 +540,11 @@ op_run(struct op *op, char **files, int nfiles)
 			break;
 		if (op->tick)
 			op->tick(r < 0);
-		if (r > 0 && !op_control(op, line, len))
+		if (r > 0 && !op_control(op, line, len)) {
+			if (op->late)
+				op->late->records++;
 			op->record(line, len);
+		}
 	}
 	op->end();
 	op_end(op);

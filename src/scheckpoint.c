@@ -423,10 +423,12 @@ parse_every(const char *arg, int64_t *n, int64_t *ns)
 	*ns = opt_duration("--every", arg, 0);
 }
 
-enum { OPT_COMMIT = 256, OPT_EVERY, OPT_JSON, OPT_STATUS, OPT_VERSION };
+enum { OPT_COMMIT = 256, OPT_DATAONLY, OPT_EVERY, OPT_JSON, OPT_STATUS,
+	OPT_VERSION };
 
 static const struct option longopts[] = {
 	{ "commit", no_argument, NULL, OPT_COMMIT },
+	{ "data-only", no_argument, NULL, OPT_DATAONLY },
 	{ "dir", required_argument, NULL, 'd' },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "follow", no_argument, NULL, 'f' },
@@ -443,6 +445,7 @@ main(int argc, char *argv[])
 {
 	const char *dir = NULL, *output = NULL;
 	int c, commit = 0, follow = 0, json = 0, stat_mode = 0, has_every = 0;
+	int data_only = 0;
 	int64_t every_n = 100000, every_ns = 0;
 	char *abs;
 
@@ -462,6 +465,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_COMMIT:
 			commit = 1;
+			break;
+		case OPT_DATAONLY:
+			data_only = 1;
 			break;
 		case OPT_EVERY:
 			parse_every(optarg, &every_n, &every_ns);
@@ -488,6 +494,11 @@ main(int argc, char *argv[])
 		usage_error("-o goes with --commit");
 	if (json && !stat_mode)
 		usage_error("--json goes with --status");
+	/* the sink writes data records only anyway */
+	if (data_only && !commit && !stat_mode)
+		usage_error("--data-only: the source's barriers are what the "
+		    "pipeline runs on; it goes at the end (the sink writes "
+		    "data records only)");
 	if ((commit || stat_mode) && (has_every || follow ||
 	    optind < argc))
 		usage_error("--every, -f and FILE are the source's: not with "

@@ -68,6 +68,7 @@ fields(struct scsv_opts *o, const char *arg, int paths)
 enum { OPT_NOHEADER = 256, OPT_STRINGS };
 
 static const struct option longopts[] = {
+	{ "data-only", no_argument, NULL, RO_DATAONLY },
 	{ "dead-letter", required_argument, NULL, RO_DEADLETTER },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "fields", required_argument, NULL, 'f' },

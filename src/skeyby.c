@@ -628,24 +628,13 @@ parse_size(const char *arg)
 	return v;
 }
 
-/* -k a,b.c: the keys, each a field path. */
-static void
-parse_keys(char *arg)
-{
-	char *k;
-
-	while ((k = strsep(&arg, ",")) != NULL) {
-		S.keys = xreallocarray(S.keys, S.nkeys + 1, sizeof(*S.keys));
-		S.keys[S.nkeys++] = (char *)opt_path("-k", k);
-	}
-}
-
 static const struct option longopts[] = {
 	{ "command", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "shards", required_argument, NULL, 'n' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "data-only", no_argument, NULL, RO_DATAONLY },
 	{ "dead-letter", required_argument, NULL, RO_DEADLETTER },
 	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "id", required_argument, NULL, RO_ID },
@@ -659,6 +648,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *nstr = NULL;
+	char **keynames = NULL;
 	int64_t n;
 	size_t i;
 	int c;
@@ -676,7 +666,8 @@ main(int argc, char *argv[])
 		case 'h':
 			usage();
 		case 'k':
-			parse_keys(optarg);
+			/* a key's output name is the shards' affair */
+			opt_keys(optarg, &S.keys, &keynames, &S.nkeys);
 			break;
 		case 'n':
 			nstr = optarg;
@@ -709,6 +700,7 @@ main(int argc, char *argv[])
 	S.cmd = argv + optind;
 	recopts_finish(&S.ro);
 	wm_unit = S.ro.topts.unit;
+	data_only = S.ro.data_only;
 	if (S.ro.bad.dead)	/* ours, not the shards' */
 		fcntl(fileno(S.ro.bad.dead), F_SETFD, FD_CLOEXEC);
 
@@ -736,7 +728,12 @@ main(int argc, char *argv[])
 	scan_free(S.scan);
 	free(S.vals);
 	free(S.kfield);
+	for (i = 0; i < S.nkeys; i++) {
+		free(S.keys[i]);
+		free(keynames[i]);
+	}
 	free(S.keys);
+	free(keynames);
 	free(shards);
 	buf_free(&S.key);
 	finish(0);

@@ -47,12 +47,13 @@ struct shard {
 
 /*
  * The shards, for the merge; --hold, the most their spools may hold;
- * --time-unit, how to read their watermarks' numbers.
+ * --time-unit, how to read their watermarks' numbers; --data-only.
  */
 extern struct shard *shards;
 extern size_t nshards;
 extern int64_t hold_max;
 extern enum tm_unit wm_unit;
+extern int data_only;		/* --data-only: no control records out */
 
 /*
  * The merge: merge_sent takes each barrier or restore as skeyby passed it

@@ -27,6 +27,7 @@ struct shard *shards;
 size_t nshards;
 int64_t hold_max;
 enum tm_unit wm_unit;
+int data_only;
 
 enum { SPOOL_MEM = 1 << 20 };	/* a shard's output held in memory */
 
@@ -291,7 +292,8 @@ write_control(void)
 		buf_add(&merged, f->p, f->len);
 		buf_addc(&merged, '\n');
 	}
-	out_write(merged.p, merged.len);
+	if (!data_only)
+		out_write(merged.p, merged.len);
 	ctl_barrier_free(&fb);
 	buf_free(&elems);
 	senthead = (senthead + 1) % sentcap;
@@ -323,7 +325,8 @@ end_round(void)
 	if (all_ended)
 		return 1;
 	if (all_wm && least && (!has_out_wm || least->wm > out_wm)) {
-		out_write(least->wmline.p, least->wmline.len);
+		if (!data_only)
+			out_write(least->wmline.p, least->wmline.len);
 		out_wm = least->wm;
 		has_out_wm = 1;
 	}

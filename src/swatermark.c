@@ -16,6 +16,7 @@
 #include "rec.h"
 #include "scan.h"
 #include "tm.h"
+#include "tz.h"
 #include "util.h"
 
 enum late { LATE_PASS, LATE_DROP, LATE_FILE };
@@ -54,8 +55,9 @@ usage(void)
 	    "[--idle DUR]\n"
 	    "                  [--late drop|pass|FILE] [--reorder] "
 	    "[options] [FILE...]\n"
-	    "options: --time-unit U  --time-format FMT  --time-out U  "
-	    "--skip-bad  --dead-letter FILE  --id NAME\n", stdout);
+	    "options: --tz ZONE  --time-unit U  --time-format FMT  "
+	    "--time-out U\n"
+	    "         --skip-bad  --dead-letter FILE  --id NAME\n", stdout);
 	finish(0);
 }
 
@@ -102,7 +104,8 @@ write_watermark(int64_t w)
 	char text[2 * TM_MAXLEN];
 
 	release(w, 0);
-	out_write(text, ctl_fmt_watermark(w, S.ro.time_out, text));
+	if (!S.ro.data_only)
+		out_write(text, ctl_fmt_watermark(w, S.ro.time_out, text));
 	S.wm = w;
 	S.have_wm = 1;
 }
@@ -185,6 +188,8 @@ options(struct buf *o)
 	op_jint(o, "granularity", S.gran);
 	op_jstr(o, "late", lates[S.late]);
 	op_jint(o, "reorder", S.reorder);
+	if (!tz_utc())
+		op_jstr(o, "tz", tz_name());
 }
 
 /* The event-time line, then one per held record. */
@@ -350,8 +355,11 @@ main(int argc, char *argv[])
 	if (!has_delay)
 		usage_error("-d MAXDELAY is required");
 	recopts_finish(&S.ro);
+	recopts_zone(&S.ro);
 	if (S.late != LATE_PASS)
 		late_open(&S.latesink, latepath);
+	S.latesink.hint = "it is out of order by more than -d allows; try a "
+	    "larger -d, or --reorder";
 	if ((S.scan = scan_compile(&S.ro.tpath, 1)) == NULL)
 		die(1, "out of memory");
 	heap_init(&S.held, sizeof(struct held), held_less);

@@ -13,6 +13,7 @@
 #include "num.h"
 #include "swindow.h"
 #include "tm.h"
+#include "tz.h"
 
 struct swindow S;
 
@@ -21,17 +22,18 @@ usage(void)
 {
 	fputs("usage: swindow [-t PATH] [-k KEYS] WINDOW -a AGG... [options] "
 	    "[FILE...]\n"
-	    "WINDOW: --tumble SIZE [--offset OFF] | --hop SIZE --every STEP "
-	    "[--offset OFF]\n"
-	    "        | --session GAP | --count N\n"
+	    "WINDOW: --tumble SIZE | --hop SIZE --every STEP "
+	    "| --cumulate SIZE --every STEP\n"
+	    "        [--offset OFF] | --session GAP | --count N\n"
+	    "SIZE, STEP: a duration, or 1w 1mo 1q 1y and multiples\n"
 	    "AGG:    FUNC[:PATH][=NAME]; FUNC is count sum min max avg first "
 	    "last distinct\n"
 	    "        median pNN stddev var collect\n"
 	    "options: -d DELAY  -L LATENESS  --late FILE  --emit-every DUR  "
 	    "--processing-time\n"
-	    "         --time-unit U  --time-format FMT  --time-out U  "
-	    "--skip-bad  --dead-letter FILE\n"
-	    "         --id NAME\n", stdout);
+	    "         --tz ZONE  --time-unit U  --time-format FMT  "
+	    "--time-out U\n"
+	    "         --skip-bad  --dead-letter FILE  --id NAME\n", stdout);
 	finish(0);
 }
 
@@ -67,6 +69,7 @@ on_record(const char *line, size_t len)
 	switch (S.kind) {
 	case TUMBLE:
 	case HOP:
+	case CUMULATE:
 		if (join_fixed_windows(t, line, len) != 0) {
 			bad_record(&S.ro.bad, &S.op.in, line, len, "time %s has "
 			    "no window inside the int64 nanosecond range",
@@ -128,23 +131,6 @@ field_prefix(const char *name)
 }
 
 static void
-split_keys(const char *arg)
-{
-	const char *p = arg, *comma;
-	char *key;
-
-	do {
-		comma = strchr(p, ',');
-		key = comma ? xmemdup(p, (size_t)(comma - p)) : xstrdup(p);
-		S.keys = xreallocarray(S.keys, S.nkeys + 1, sizeof(*S.keys));
-		S.keys[S.nkeys++] = key;
-		if (!scan_path_valid(key, strlen(key)))
-			usage_error("-k: bad field path '%s' in '%s'", key, arg);
-		p = comma + 1;
-	} while (comma);
-}
-
-static void
 setup(void)
 {
 	const char *dummy[1] = { "" };
@@ -166,7 +152,7 @@ setup(void)
 	S.ins = xcalloc(S.naggs, sizeof(*S.ins));
 	S.keyprefix = xcalloc(S.nkeys + 1, sizeof(char *));
 	for (i = 0; i < S.nkeys; i++)
-		S.keyprefix[i] = field_prefix(S.keys[i]);
+		S.keyprefix[i] = field_prefix(S.keynames[i]);
 	S.aggprefix = xcalloc(S.naggs, sizeof(char *));
 	for (i = 0; i < S.naggs; i++)
 		S.aggprefix[i] = field_prefix(S.aggs[i].name);
@@ -193,9 +179,11 @@ cleanup(void)
 	free(S.paths);
 	for (i = 0; i < S.nkeys; i++) {
 		free(S.keys[i]);
+		free(S.keynames[i]);
 		free(S.keyprefix[i]);
 	}
 	free(S.keys);
+	free(S.keynames);
 	free(S.keyprefix);
 	for (i = 0; i < S.naggs; i++)
 		free(S.aggprefix[i]);
@@ -247,7 +235,8 @@ static void
 options(struct buf *o)
 {
 	static const char *const kinds[] = { "tumble", "hop", "session",
-	    "count" };
+	    "count", "cumulate" };
+	struct buf key = { 0 };
 	size_t i;
 
 	op_jstr(o, "window", kinds[S.kind]);
@@ -256,12 +245,25 @@ options(struct buf *o)
 	op_jint(o, "offset", S.offset);
 	op_jint(o, "gap", S.gap);
 	op_jint(o, "count", S.count_n);
+	if (S.size_mo)
+		op_jint(o, "months", S.size_mo), op_jint(o, "step_months",
+		    S.step_mo);
+	if (!tz_utc())
+		op_jstr(o, "tz", tz_name());
 	buf_adds(o, ",\"keys\":[");
 	for (i = 0; i < S.nkeys; i++) {
 		if (i)
 			buf_addc(o, ',');
-		buf_jstr(o, S.keys[i], strlen(S.keys[i]));
+		if (strcmp(S.keys[i], S.keynames[i]) == 0) {
+			buf_jstr(o, S.keys[i], strlen(S.keys[i]));
+			continue;
+		}
+		/* a rename changes the output: a restore must match it */
+		key.len = 0;
+		buf_printf(&key, "%s=%s", S.keys[i], S.keynames[i]);
+		buf_jstr(o, key.p, key.len);
 	}
+	buf_free(&key);
 	buf_adds(o, "],\"aggs\":[");
 	for (i = 0; i < S.naggs; i++) {
 		if (i)
@@ -356,7 +358,7 @@ state_key(const char *line, size_t len, const char *const *keys, size_t n,
 }
 
 enum {
-	OPT_COUNT = 256, OPT_EMIT, OPT_EVERY, OPT_HOP, OPT_LATE,
+	OPT_COUNT = 256, OPT_CUMULATE, OPT_EMIT, OPT_EVERY, OPT_HOP, OPT_LATE,
 	OPT_OFFSET, OPT_PROCTIME, OPT_SESSION, OPT_TUMBLE,
 };
 
@@ -364,6 +366,7 @@ static const struct option longopts[] = {
 	{ "aggregate", required_argument, NULL, 'a' },
 	{ "allowed-lateness", required_argument, NULL, 'L' },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "cumulate", required_argument, NULL, OPT_CUMULATE },
 	{ "emit-every", required_argument, NULL, OPT_EMIT },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "help", no_argument, NULL, 'h' },
@@ -386,12 +389,58 @@ set_kind(enum kind k, int *nkinds)
 	(*nkinds)++;
 }
 
+/*
+ * A window size or step: a duration, or calendar units: weeks (7 days
+ * from a Monday: *monday is set), months, quarters, years (*mo months).
+ */
+static int64_t
+window_span(const char *opt, const char *arg, int64_t *mo, int *monday)
+{
+	static const struct {
+		const char *unit;
+		int64_t months;
+	} cal[] = { { "w", 0 }, { "mo", 1 }, { "q", 3 }, { "y", 12 } };
+	char *end;
+	long long n;
+	size_t i;
+	int r;
+	int64_t v;
+
+	*mo = 0;
+	*monday = 0;
+	errno = 0;
+	n = strtoll(arg, &end, 10);
+	for (i = 0; end != arg && arg[0] >= '0' && arg[0] <= '9' &&
+	    i < LEN(cal); i++) {
+		if (strcmp(end, cal[i].unit) != 0)
+			continue;
+		if (n <= 0 || errno || n > 10000 * 12)
+			usage_error("%s: '%s' out of range", opt, arg);
+		if (cal[i].months == 0) {
+			*monday = 1;
+			return (int64_t)n * 7 * 86400 * 1000000000LL;
+		}
+		*mo = (int64_t)n * cal[i].months;
+		return 0;
+	}
+	if ((r = dur_parse(arg, &v)) == -2)
+		usage_error("%s: duration '%s' out of range (at most 292 "
+		    "years)", opt, arg);
+	if (r == 0 && v == 0)
+		usage_error("%s: duration '%s' must be more than 0", opt, arg);
+	if (r != 0)
+		usage_error("%s: bad duration '%s' (%s; window sizes and "
+		    "steps also 1w from Monday, 1mo, 1q, 1y and multiples "
+		    "such as 3mo)", opt, arg, DUR_UNITS);
+	return v;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char *latepath = NULL, *offarg = NULL;
 	char why[160], *end;
-	int c, nkinds = 0, has_every = 0;
+	int c, nkinds = 0, has_every = 0, size_monday = 0, step_monday = 0;
 	int64_t period;
 
 	tool_init("swindow");
@@ -411,7 +460,7 @@ main(int argc, char *argv[])
 		case 'h':
 			usage();
 		case 'k':
-			split_keys(optarg);
+			opt_keys(optarg, &S.keys, &S.keynames, &S.nkeys);
 			break;
 		case 'L':
 			S.lateness = opt_duration("-L", optarg, 1);
@@ -427,12 +476,19 @@ main(int argc, char *argv[])
 		case OPT_EMIT:
 			S.emit_every = opt_duration("--emit-every", optarg, 0);
 			break;
+		case OPT_CUMULATE:
+			S.size = window_span("--cumulate", optarg, &S.size_mo,
+			    &size_monday);
+			set_kind(CUMULATE, &nkinds);
+			break;
 		case OPT_EVERY:
-			S.step = opt_duration("--every", optarg, 0);
+			S.step = window_span("--every", optarg, &S.step_mo,
+			    &step_monday);
 			has_every = 1;
 			break;
 		case OPT_HOP:
-			S.size = opt_duration("--hop", optarg, 0);
+			S.size = window_span("--hop", optarg, &S.size_mo,
+			    &size_monday);
 			set_kind(HOP, &nkinds);
 			break;
 		case OPT_LATE:
@@ -449,7 +505,8 @@ main(int argc, char *argv[])
 			set_kind(SESSION, &nkinds);
 			break;
 		case OPT_TUMBLE:
-			S.size = opt_duration("--tumble", optarg, 0);
+			S.size = window_span("--tumble", optarg, &S.size_mo,
+			    &size_monday);
 			set_kind(TUMBLE, &nkinds);
 			break;
 		default:
@@ -458,24 +515,39 @@ main(int argc, char *argv[])
 		}
 	}
 	if (nkinds != 1)
-		usage_error("give exactly one of --tumble, --hop, --session, "
-		    "--count");
+		usage_error("give exactly one of --tumble, --hop, --cumulate, "
+		    "--session, --count");
 	if (S.naggs == 0)
 		usage_error("give at least one aggregate with -a");
-	if (S.kind == HOP && !has_every)
-		usage_error("--hop needs --every STEP");
-	if (S.kind == HOP && S.size / S.step > 100000)
-		usage_error("--hop SIZE / --every STEP: over 100000 windows "
-		    "per event");
-	if (S.kind != HOP && has_every)
-		usage_error("--every goes with --hop");
+	if ((S.kind == HOP || S.kind == CUMULATE) && !has_every)
+		usage_error("--%s needs --every STEP", S.kind == HOP ? "hop" :
+		    "cumulate");
+	if (S.kind != HOP && S.kind != CUMULATE && has_every)
+		usage_error("--every goes with --hop or --cumulate");
+	if (has_every && (S.size_mo != 0) != (S.step_mo != 0))
+		usage_error("SIZE and STEP: both in months (mo, q, y) or "
+		    "neither");
+	if ((S.kind == HOP || S.kind == CUMULATE) && (S.size_mo ?
+	    S.size_mo / S.step_mo : S.size / S.step) > 100000)
+		usage_error("--%s SIZE / --every STEP: over 100000 windows "
+		    "per event", S.kind == HOP ? "hop" : "cumulate");
+	if (S.kind == CUMULATE && (S.size_mo ? S.size_mo % S.step_mo :
+	    S.size % S.step) != 0)
+		usage_error("--cumulate SIZE must be a multiple of --every "
+		    "STEP");
 	if (offarg) {
-		if (S.kind != TUMBLE && S.kind != HOP)
-			usage_error("--offset goes with --tumble or --hop");
+		if (S.kind == SESSION || S.kind == COUNT)
+			usage_error("--offset goes with --tumble, --hop or "
+			    "--cumulate");
 		S.offset = *offarg == '-' ? -opt_duration("--offset", offarg + 1,
 		    1) : opt_duration("--offset", offarg, 1);
+	}
+	/* weeks start on Monday, 1970-01-05, four days after the epoch */
+	if (S.kind == HOP ? step_monday : size_monday)
+		S.offset += 4 * 86400 * 1000000000LL;
+	if (!S.size_mo && S.kind != SESSION && S.kind != COUNT) {
 		/* only the offset within a period matters */
-		period = S.kind == TUMBLE ? S.size : S.step;
+		period = S.kind == HOP ? S.step : S.size;
 		S.offset %= period;
 		if (S.offset < 0)
 			S.offset += period;
@@ -486,7 +558,11 @@ main(int argc, char *argv[])
 	if (S.kind == COUNT && (S.has_maxdelay || S.has_lateness))
 		usage_error("--count windows ignore time: no -d or -L");
 	recopts_finish(&S.ro);
+	recopts_zone(&S.ro);
+	S.local = !tz_utc() || S.size_mo != 0;
 	late_open(&S.late, latepath);
+	S.late.hint = "it is out of order by more than -d allows; try a "
+	    "larger -d, -L, or swatermark --reorder in front";
 
 	setup();
 	S.op.tool = "swindow";

@@ -18,7 +18,7 @@
 #include "snap.h"
 #include "util.h"
 
-enum kind { TUMBLE, HOP, SESSION, COUNT };
+enum kind { TUMBLE, HOP, SESSION, COUNT, CUMULATE };
 
 /*
  * One window of one key.  For count windows start is the window_index.
@@ -88,10 +88,14 @@ struct swindow {
 	/* the options: what a restore must match */
 	enum kind kind;
 	int64_t size, step, offset, gap, count_n;
+	int64_t size_mo, step_mo;	/* calendar sizes: months, else 0 */
+	int local;		/* windows of local time or of months: not
+				 * the fixed spans of the fast path */
 	int64_t lateness, emit_every;
 	int has_lateness, has_maxdelay, proctime;
 	struct recopts ro;	/* -t, time and bad-record options */
-	char **keys;
+	char **keys;		/* -k's paths */
+	char **keynames;	/* and their output names */
 	size_t nkeys;
 	struct agg_spec *aggs;
 	size_t naggs;
@@ -182,9 +186,9 @@ int store_restore(const char *line, size_t len, const char **why);
 
 /*
  * Put the current record (its aggregate inputs in S.ins, its key in
- * S.keybuf) into its windows.  join_fixed_windows: tumbling and hopping,
- * 0, or -1 when no window holding t fits int64 (a bad record), late
- * records counted there.  join_session: 1 if it joined, 0 if late.
+ * S.keybuf) into its windows.  join_fixed_windows: tumbling, hopping and
+ * cumulative, 0, or -1 when no window holding t fits int64 (a bad
+ * record), late records counted there.  join_session: 1 if it joined, 0 if late.
  * join_count: count windows, firing the one the record fills.
  */
 int join_fixed_windows(int64_t t, const char *line, size_t len);

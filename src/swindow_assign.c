@@ -1,9 +1,14 @@
-/* swindow's window assigners: tumbling, hopping, session, count. */
+/*
+ * swindow's window assigners: tumbling, hopping and cumulative windows,
+ * of fixed spans (the fast path) or of local time and calendar months;
+ * sessions; count windows.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
 #include "swindow.h"
 #include "tm.h"
+#include "tz.h"
 
 /* Adds the current record's prepared inputs to window s. */
 static void
@@ -46,22 +51,28 @@ is_late(int64_t end)
 	return !S.proctime && expired(end);
 }
 
-/* Puts the record into the fixed window [start, end); 1 if it joined. */
+/*
+ * Puts the record into the fixed window [start, end); 1 if it joined.
+ * Only cumulative windows share a start, so only they look at the ends.
+ */
 static int
 join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 {
 	struct keystate *ks;
-	size_t i;
+	size_t i, j;
 	uint32_t s;
 
 	if (is_late(end))
 		return 0;
 	ks = keystate(key, klen, 1);
 	i = ks_find(ks, start);
-	if (i < ks->n && ks->starts[i] == start) {
-		joined(ks->slots[i]);
-		return 1;
-	}
+	while (S.kind == CUMULATE && i > 0 && ks->starts[i - 1] == start)
+		i--;	/* ks_find may give the last of those */
+	for (j = i; j < ks->n && ks->starts[j] == start; j++)
+		if (S.kind != CUMULATE || S.pool[ks->slots[j]].w->end == end) {
+			joined(ks->slots[j]);
+			return 1;
+		}
 	s = win_new(start, end, key, klen);
 	ks_insert(ks, i, s);
 	joined(s);
@@ -100,12 +111,161 @@ fits64(__int128 start, int64_t size)
  * when no window that holds t fits the int64 range (a bad record); late
  * records are counted here.
  */
+/*
+ * Windows of local time (--tz) and of calendar months.  Periods of p (ns
+ * of local time, or mo months) have their bounds in local time: the k-th
+ * is k p + OFF, or the first of month k mo, + OFF.  A window's instants
+ * are [U(start), U(end)), where U gives a local time's first instant, or
+ * for one the clocks skipped the instant they did: so the windows of a
+ * period still cut time into pieces, a local day lasting 23 or 25 hours.
+ * An instant's window is found from its local time; in the hour that
+ * repeats when clocks go back, the local time of its second pass is one
+ * the first pass had, so the window is found further on.
+ */
+static int64_t
+lbound(int64_t k, int64_t p, int64_t mo)
+{
+	__int128 x;
+	int64_t m;
+
+	if (mo) {
+		if (__builtin_mul_overflow(k, mo, &m))
+			return k < 0 ? INT64_MIN : INT64_MAX;
+		return tm_add_sat(tm_month_start(m), S.offset);
+	}
+	x = (__int128)k * p + S.offset;
+	return x < INT64_MIN ? INT64_MIN : x > INT64_MAX ? INT64_MAX :
+	    (int64_t)x;
+}
+
+/* The period of p, or of mo months, that holds local time l. */
+static int64_t
+lperiod(int64_t l, int64_t p, int64_t mo)
+{
+	__int128 x, q;
+
+	if (mo)
+		return tm_floordiv(tm_month_of(tm_sub_sat(l, S.offset)), mo);
+	x = (__int128)l - S.offset;
+	q = x / p;
+	if (x % p < 0)
+		q--;
+	return (int64_t)q;
+}
+
+/* U, or 0 when the bound is outside the int64 range. */
+static int
+instant(int64_t l, int64_t *t)
+{
+	if (l == INT64_MIN || l == INT64_MAX)
+		return 0;
+	*t = tz_bound(l);
+	return 1;
+}
+
+/* The end, in local time, of the window of step k (hop) or of the i-th
+ * window of period k (cumulate). */
+static int64_t
+lend(int64_t k, int64_t i)
+{
+	int64_t m;
+
+	if (S.kind == HOP) {
+		if (!S.step_mo)
+			return tm_add_sat(lbound(k, S.step, 0), S.size);
+		if (__builtin_mul_overflow(k, S.step_mo, &m) ||
+		    __builtin_add_overflow(m, S.size_mo, &m))
+			return k < 0 ? INT64_MIN : INT64_MAX;
+		return tm_add_sat(tm_month_start(m), S.offset);
+	}
+	if (!S.size_mo)
+		return tm_add_sat(lbound(k, S.size, 0), i * S.step);
+	if (__builtin_mul_overflow(k, S.size_mo, &m) ||
+	    __builtin_add_overflow(m, i * S.step_mo, &m))
+		return k < 0 ? INT64_MIN : INT64_MAX;
+	return tm_add_sat(tm_month_start(m), S.offset);
+}
+
+/*
+ * Joins [start, end) if it holds t: 1 joined, 0 late, -1 not t's, -2 out
+ * of the int64 range.
+ */
+static int
+join_if_holds(int64_t lstart, int64_t lend_, int64_t t)
+{
+	int64_t start, end;
+
+	if (!instant(lstart, &start) || !instant(lend_, &end))
+		return -2;
+	if (start > t || end <= t)
+		return -1;
+	return join_fixed(start, end, S.keybuf.p, S.keybuf.len);
+}
+
+static int
+join_local_windows(int64_t t, const char *line, size_t len)
+{
+	/* in-order input meets the same tumbling window again and again */
+	static int64_t last_start, last_end;
+	static int have_last;
+	int64_t l = tz_local(t), k, i, n, b, st, e;
+	int any = 0, held = 0, range = 0, r;
+	int64_t p = S.kind == HOP ? S.step : S.size;
+	int64_t mo = S.kind == HOP ? S.step_mo : S.size_mo;
+
+	if (S.kind == TUMBLE && have_last && t >= last_start && t < last_end) {
+		if (!join_fixed(last_start, last_end, S.keybuf.p, S.keybuf.len))
+			late_add(&S.late, line, len);
+		return 0;
+	}
+	/* the period: from the local time's, on while it ends by t */
+	k = lperiod(l, p, mo);
+	while (instant(lbound(k + 1, p, mo), &b) && b <= t)
+		k++;
+	switch (S.kind) {
+	case TUMBLE:
+		if (!instant(lbound(k, p, mo), &st) ||
+		    !instant(lbound(k + 1, p, mo), &e))
+			return -1;
+		last_start = st;
+		last_end = e;
+		have_last = 1;
+		held = 1;
+		any = join_fixed(st, e, S.keybuf.p, S.keybuf.len);
+		break;
+	case HOP:
+		for (i = k; instant(lend(i, 0), &e) && e > t; i--) {
+			r = join_if_holds(lbound(i, p, mo), lend(i, 0), t);
+			range |= r == -2;
+			held |= r >= 0;
+			any |= r > 0;
+		}
+		break;
+	default:	/* CUMULATE: [start, start + STEP), ... */
+		n = S.size_mo ? S.size_mo / S.step_mo : S.size / S.step;
+		for (i = n; i >= 1 && instant(lend(k, i), &e) && e > t; i--) {
+			r = join_if_holds(lbound(k, p, mo), lend(k, i), t);
+			range |= r == -2;
+			held |= r >= 0;
+			any |= r > 0;
+		}
+		break;
+	}
+	if (!held)
+		return range ? -1 : 0;	/* else between hopping windows */
+	if (!any)
+		late_add(&S.late, line, len);
+	return 0;
+}
+
 int
 join_fixed_windows(int64_t t, const char *line, size_t len)
 {
 	__int128 last, st;
 	int any = 0, fit = 0;
 
+	if (S.local || S.kind == CUMULATE)
+		return join_local_windows(t, line, len);
 	if (S.kind == TUMBLE) {
 		st = period_start(t, S.size, S.offset);
 		if (!fits64(st, S.size))
