@@ -104,8 +104,8 @@ EOF
 {"$watermark":10}
 {"$watermark":11}
 EOF
-	expect_err <<'EOF'
-swatermark: 1 late event dropped
+	expect_err <<EOF
+swatermark: 1 late event dropped, written to $late
 EOF
 	run cat "$late"
 	expect <<'EOF'
@@ -183,7 +183,7 @@ EOF
 {"$watermark":"1970-01-01T00:00:09Z"}
 EOF
 	expect_err <<'EOF'
-swatermark: line 2: bad time "noon"
+swatermark: line 2: bad time "noon" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)
 EOF
 	run --separate-stderr swatermark -d 1s --time-out s --skip-bad <<'EOF'
 {"ts":10}
@@ -276,8 +276,8 @@ EOF
 {"$watermark":21}
 {"window_start":20,"window_end":30,"count":1,"revision":1}
 EOF
-	expect_err <<'EOF'
-swindow: 1 late event dropped
+	expect_err <<EOF
+swindow: 1 late event dropped, written to $late
 EOF
 	run cat "$late"
 	expect <<'EOF'

@@ -36,7 +36,7 @@ EOF
 EOF
 	[ "$status" -eq 1 ]
 	expect_err <<'EOF'
-swindow: line 1: bad time "yesterday"
+swindow: line 1: bad time "yesterday" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)
 EOF
 }
 
@@ -116,7 +116,7 @@ EOF
 	run --separate-stderr swindow -a count
 	[ "$status" -eq 2 ]
 	expect_err <<'EOF'
-swindow: give exactly one of --tumble, --hop, --session, --count
+swindow: give exactly one of --tumble, --hop, --cumulate, --session, --count
 Try 'swindow --help' for more information.
 EOF
 	run swindow --tumble 1m --session 1m -a count
@@ -127,7 +127,7 @@ EOF
 	[ "$status" -eq 2 ]
 	run --separate-stderr swindow --tumble 5x -a count
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "swindow: --tumble: bad duration '5x'" ]
+	[ "${stderr%%$'\n'*}" = "swindow: --tumble: bad duration '5x' (units: ns, us, ms, s, m, h, d, combined as in 1h30m; a bare number is seconds; window sizes and steps also 1w from Monday, 1mo, 1q, 1y and multiples such as 3mo)" ]
 	run swindow --tumble 0s -a count
 	[ "$status" -eq 2 ]
 	run swindow --count 0 -a count

@@ -72,7 +72,7 @@ EOF
 EOF
 	[ "$status" -eq 1 ]
 	expect_err <<'EOF'
-swindow: line 1: bad time "2026-01-01T00:00+01:"
+swindow: line 1: bad time "2026-01-01T00:00+01:" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)
 EOF
 }
 

@@ -66,8 +66,8 @@ EOF
 {"$watermark":10}
 {"window_start":10,"window_end":20,"count":1}
 EOF
-	expect_err <<'EOF'
-swindow: 2 late events dropped
+	expect_err <<EOF
+swindow: 2 late events dropped, written to $late
 EOF
 	run cat "$late"
 	expect <<'EOF'
@@ -147,8 +147,8 @@ EOF
 {"window_start":20,"window_end":30,"count":1,"collect_ts":[25],"revision":1}
 {"window_start":30,"window_end":40,"count":1,"collect_ts":[31],"revision":1}
 EOF
-	expect_err <<'EOF'
-swindow: 1 late event dropped
+	expect_err <<EOF
+swindow: 1 late event dropped, written to $late
 EOF
 	run cat "$late"
 	expect <<'EOF'

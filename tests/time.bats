@@ -51,7 +51,7 @@ EOF
 		    <<<"{\"ts\":$v}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time $v" ]
+		[ "$stderr" = "swindow: line 1: bad time $v (outside the years 1678 to 2262)" ]
 	done
 }
 
@@ -164,7 +164,7 @@ EOF
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 	expect_err <<'EOF'
-swindow: line 1: bad time 100000000000
+swindow: line 1: bad time 100000000000 (outside the years 1678 to 2262)
 EOF
 	run --separate-stderr swindow --tumble 1ns --time-unit ns \
 	    --time-out ns -a count <<<'{"ts":1700000000}'
@@ -254,7 +254,7 @@ EOF
 EOF
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 2: bad time $v" ]
+		[ "$stderr" = "swindow: line 2: bad time $v (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)" ]
 	done
 }
 
@@ -270,7 +270,7 @@ EOF
 		    <<<"{\"ts\":\"$v\"}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+		[ "$stderr" = "swindow: line 1: bad time \"$v\" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)" ]
 	done
 }
 
@@ -313,7 +313,7 @@ EOF
 		    <<<"{\"ts\":\"$v\"}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+		[ "$stderr" = "swindow: line 1: bad time \"$v\" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)" ]
 	done
 }
 
@@ -344,7 +344,9 @@ EOF
 		    <<<"{\"ts\":\"$v\"}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time \"$v\"" ]
+		why="(does not match --time-format '%d/%b/%Y:%H:%M:%S %z')"
+		[ "$v" = '23/Nov/2263:20:00:01 +0000' ] && why='(outside the years 1678 to 2262)'
+		[ "$stderr" = "swindow: line 1: bad time \"$v\" $why" ]
 	done
 }
 
@@ -356,7 +358,7 @@ EOF
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 	expect_err <<'EOF'
-swindow: line 1: bad time "30/Feb/2026:20:00:01 +0000"
+swindow: line 1: bad time "30/Feb/2026:20:00:01 +0000" (does not match --time-format '%d/%b/%Y:%H:%M:%S %z')
 EOF
 }
 
@@ -371,7 +373,7 @@ EOF
 		    <<<"{\"ts\":$v}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time $v" ]
+		[ "$stderr" = "swindow: line 1: bad time $v (outside the years 1678 to 2262)" ]
 	done
 }
 
@@ -437,7 +439,7 @@ EOF
 		    <<<"{\"ts\":$v}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
-		[ "$stderr" = "swindow: line 1: bad time $v" ]
+		[ "$stderr" = "swindow: line 1: bad time $v (a time is a string or a number)" ]
 	done
 }
 
@@ -614,15 +616,18 @@ EOF
 }
 
 @test "durations: bad ones (5x, -1s, 1h30, empty) are usage errors, exit 2" {
-	local d opt
+	local d opt units cal
+	units='units: ns, us, ms, s, m, h, d, combined as in 1h30m; a bare number is seconds'
+	cal='; window sizes and steps also 1w from Monday, 1mo, 1q, 1y and multiples such as 3mo'
 	for opt in --tumble --session; do
 		for d in 5x -1s 1h30 '' 5S 1M 5sec 1e3 ' 5s'; do
 			run --separate-stderr swindow "$opt" "$d" -a count \
 			    <<<'{"ts":0}'
 			[ "$status" -eq 2 ]
 			[ -z "$output" ]
+			[ "$opt" = --tumble ] && u="$units$cal" || u=$units
 			expect_err <<EOF
-swindow: $opt: bad duration '$d'
+swindow: $opt: bad duration '$d' ($u)
 Try 'swindow --help' for more information.
 EOF
 		done
@@ -631,8 +636,8 @@ EOF
 	    <<<'{"ts":0}'
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	expect_err <<'EOF'
-swindow: --every: bad duration '1h30'
+	expect_err <<EOF
+swindow: --every: bad duration '1h30' ($units$cal)
 Try 'swindow --help' for more information.
 EOF
 }
@@ -644,7 +649,7 @@ EOF
 		[ "$status" -eq 2 ]
 		[ -z "$output" ]
 		expect_err <<EOF
-swindow: --tumble: bad duration '$d'
+swindow: --tumble: duration '$d' must be more than 0
 Try 'swindow --help' for more information.
 EOF
 	done
