@@ -25,7 +25,7 @@ static _Noreturn void
 usage(void)
 {
 	fputs("usage: scheckpoint -d DIR [--every DUR|N] [-f] [FILE|-]\n"
-	    "       scheckpoint -d DIR --commit [-o FILE]\n"
+	    "       scheckpoint -d DIR --commit [-o FILE] [--data-only]\n"
 	    "       scheckpoint -d DIR --status [--json]\n", stdout);
 	finish(0);
 }

@@ -20,7 +20,7 @@ usage(void)
 	    "[options] [FILE...]\n"
 	    "       scsv -r [-d DELIM] [--no-header] [-f PATHS] [options] "
 	    "[FILE...]\n"
-	    "options: --skip-bad  --dead-letter FILE\n", stdout);
+	    "options: --skip-bad  --dead-letter FILE  --data-only\n", stdout);
 	finish(0);
 }
 

@@ -67,7 +67,8 @@ usage(void)
 	    "       skeyby -k KEYS -n N [options] -c 'PIPELINE'\n"
 	    "       skeyby -k KEYS [-n N] [options] -o TEMPLATE\n"
 	    "options: --hold SIZE  --time-unit U  --skip-bad  --dead-letter FILE  "
-	    "--id NAME\n",
+	    "--id NAME\n"
+	    "         --data-only\n",
 	    stdout);
 	finish(0);
 }

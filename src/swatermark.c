@@ -57,7 +57,8 @@ usage(void)
 	    "[options] [FILE...]\n"
 	    "options: --tz ZONE  --time-unit U  --time-format FMT  "
 	    "--time-out U\n"
-	    "         --skip-bad  --dead-letter FILE  --id NAME\n", stdout);
+	    "         --skip-bad  --dead-letter FILE  --id NAME  --data-only\n",
+	    stdout);
 	finish(0);
 }
 

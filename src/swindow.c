@@ -28,12 +28,14 @@ usage(void)
 	    "SIZE, STEP: a duration, or 1w 1mo 1q 1y and multiples\n"
 	    "AGG:    FUNC[:PATH][=NAME]; FUNC is count sum min max avg first "
 	    "last distinct\n"
-	    "        median pNN stddev var collect\n"
+	    "        median pNN stddev var collect topN\n"
+	    "KEYS:   PATH[=NAME],...\n"
 	    "options: -d DELAY  -L LATENESS  --late FILE  --emit-every DUR  "
 	    "--processing-time\n"
 	    "         --tz ZONE  --time-unit U  --time-format FMT  "
 	    "--time-out U\n"
-	    "         --skip-bad  --dead-letter FILE  --id NAME\n", stdout);
+	    "         --skip-bad  --dead-letter FILE  --id NAME  --data-only\n",
+	    stdout);
 	finish(0);
 }
 
