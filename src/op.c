@@ -221,6 +221,7 @@ on_barrier(struct op *op, const char *line, size_t len)
 	op_jint(&io, "line", op->in.lineno);
 	op_jint(&io, "skipped", op->ro->bad.skipped);
 	op_jint(&io, "late", op->late ? op->late->n : 0);
+	op_jint(&io, "records", op->late ? op->late->records : 0);
 	op_jint(&io, "late_bytes", side_sync(late_file(op), "--late"));
 	op_jint(&io, "dead_bytes", side_sync(dead_file(op),
 	    "--dead-letter"));
@@ -238,7 +239,7 @@ static void
 restore_io(struct op *op, const char *line, size_t len, const char *path)
 {
 	static const char *const paths[] = { "line", "skipped", "late",
-	    "late_bytes", "dead_bytes" };
+	    "late_bytes", "dead_bytes", "records" };
 	struct scan_paths *ps = scan_compile(paths, LEN(paths));
 	struct scan_error e;
 	struct jval v[LEN(paths)];
@@ -249,15 +250,18 @@ restore_io(struct op *op, const char *line, size_t len, const char *path)
 		die(1, "out of memory");
 	if (scan_object(ps, line, len, v, &e) != 0)
 		die(1, "%s: a bad state line", path);
+	x[5] = 0;	/* "records" came later: snapshots before lack it */
 	for (i = 0; i < LEN(paths); i++)
-		if (v[i].type != J_NUMBER || num_parse_int(v[i].p, v[i].len,
-		    &x[i]) != 0 || x[i] < 0)
+		if ((i < 5 || v[i].type != J_NONE) && (v[i].type != J_NUMBER ||
+		    num_parse_int(v[i].p, v[i].len, &x[i]) != 0 || x[i] < 0))
 			die(1, "%s: a bad state line", path);
 	scan_free(ps);
 	op->in.lineno = x[0];
 	op->ro->bad.skipped = x[1];
-	if (op->late)
+	if (op->late) {
 		op->late->n = x[2];
+		op->late->records = x[5];
+	}
 	side_cut(late_file(op), x[3], "--late");
 	side_cut(dead_file(op), x[4], "--dead-letter");
 }
@@ -354,7 +358,7 @@ restore_rescaled(struct op *op, struct mark *m, const char *line)
 		op->in.lineno = 0;
 		op->ro->bad.skipped = 0;
 		if (op->late)
-			op->late->n = 0;
+			op->late->n = op->late->records = 0;
 		side_cut(late_file(op), 0, "--late");
 		side_cut(dead_file(op), 0, "--dead-letter");
 	}

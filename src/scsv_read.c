@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <csv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,37 +83,47 @@ header_fault(struct reader *r, const char *why)
 
 /*
  * The header row's names, made unique: an empty name becomes the column's
- * number, a repeated one gets _2, _3, ... as Miller does.
+ * number, a repeated one gets _2, _3, ... as Miller does.  Each name taken
+ * keeps the next suffix to try, so many repeats cost no more than few.
  */
 static void
 set_names(struct reader *r, struct buf *names, size_t n)
 {
 	struct map seen = { 0 };
-	struct buf name = { 0 };
+	struct buf base = { 0 }, name = { 0 };
 	size_t i, k;
+	void **next, **slot;
 	int created;
 
 	for (i = 0; i < n; i++) {
-		name.len = 0;
+		base.len = 0;
 		if (names[i].len == 0)
-			buf_printf(&name, "%zu", i + 1);
+			buf_printf(&base, "%zu", i + 1);
 		else
-			buf_add(&name, names[i].p, names[i].len);
+			buf_add(&base, names[i].p, names[i].len);
 		created = 0;
-		map_get(&seen, name.p, name.len, 1, &created);
-		for (k = 2; !created; k++) {
-			name.len = 0;
-			if (names[i].len == 0)
-				buf_printf(&name, "%zu_%zu", i + 1, k);
-			else
-				buf_printf(&name, "%.*s_%zu",
-				    (int)names[i].len, names[i].p, k);
-			created = 0;
-			map_get(&seen, name.p, name.len, 1, &created);
+		next = map_get(&seen, base.p, base.len, 1, &created);
+		if (created) {
+			*next = (void *)(uintptr_t)2;
+			add_key(r, base.p, base.len);
+			continue;
 		}
+		for (k = (uintptr_t)*next;; k++) {
+			name.len = 0;
+			buf_printf(&name, "%.*s_%zu", (int)base.len, base.p, k);
+			created = 0;
+			slot = map_get(&seen, name.p, name.len, 1, &created);
+			if (created)
+				break;
+		}
+		*slot = (void *)(uintptr_t)2;
+		/* the map may have moved: find the base again */
+		*map_get(&seen, base.p, base.len, 0, NULL) =
+		    (void *)(uintptr_t)(k + 1);
 		add_key(r, name.p, name.len);
 	}
 	map_free(&seen, NULL);
+	buf_free(&base);
 	buf_free(&name);
 }
 
@@ -239,6 +250,7 @@ on_row(int c, void *data)
 static void
 feed(struct reader *r, const char *s, size_t n)
 {
+	const char *why;
 	size_t k, done;
 
 	while (n > 0) {
@@ -250,10 +262,11 @@ feed(struct reader *r, const char *s, size_t n)
 			if (csv_error(&r->p) != CSV_EPARSE)
 				die(1, "%s", csv_strerror(csv_error(&r->p)));
 			/* the rest of the line goes with the bad row */
+			why = s[done] == '"' ? "misplaced quote" :
+			    "text after a closing quote";
 			if (r->header)
-				header_fault(r, "misplaced quote");
-			bad_row(r, s[done] == '"' ? "misplaced quote" :
-			    "text after a closing quote");
+				header_fault(r, why);
+			bad_row(r, "%s", why);
 			csv_free(&r->p);
 			parser_init(r);
 			row_reset(r);

@@ -114,11 +114,22 @@ decode_key(struct writer *w, const struct jval *k)
 	w->key.len = jv_unescape(k, w->key.p);
 }
 
+/* The record line[0..len), valid JSON, as the object it holds. */
+static struct jval
+object(const char *line, size_t len)
+{
+	struct jval obj = { line, len, J_OBJECT, 0 };
+
+	while (obj.len > 0 && *obj.p != '{')	/* white space before it */
+		obj.p++, obj.len--;
+	return obj;
+}
+
 /* No -f: the columns are the keys of the first record, in its order. */
 static void
 keys_header(struct writer *w, const char *line, size_t len)
 {
-	struct jval obj = { line, len, J_OBJECT, 0 }, k, v;
+	struct jval obj = object(line, len), k, v;
 	size_t pos = 0;
 	void **slot;
 	int created;
@@ -144,7 +155,7 @@ keys_header(struct writer *w, const char *line, size_t len)
 static int
 keys_values(struct writer *w, const char *line, size_t len)
 {
-	struct jval obj = { line, len, J_OBJECT, 0 }, k, v;
+	struct jval obj = object(line, len), k, v;
 	size_t pos = 0, i;
 	void **slot;
 
@@ -181,21 +192,33 @@ json_to_csv(const struct scsv_opts *o, struct input *in)
 	    == NULL)
 		die(1, "out of memory");
 	w.vals = xcalloc(w.ncols ? w.ncols : 1, sizeof(*w.vals));
+	if (o->nfields) {
+		/* the columns are known: the header, even for no records */
+		for (i = 0; i < o->nfields; i++) {
+			if (i)
+				buf_addc(&w.row, (char)o->delim);
+			add_cell(&w, o->fields[i], strlen(o->fields[i]), 1);
+		}
+		if (o->no_header)
+			w.row.len = 0;
+		else
+			write_row(&w);
+		started = 1;
+	}
 	while (in_line(in, &line, &len, -1) > 0) {
-		if (ctl_kind(line, len) != CTL_NONE)
+		switch (ctl_kind(line, len)) {
+		case CTL_NONE:
+			break;
+		case CTL_WATERMARK:
 			continue;
+		default:
+			in->lineno--;	/* barriers are no lines of the input */
+			continue;
+		}
 		if (rec_scan(o->bad, in, w.ps, line, len, w.vals) != 0)
 			continue;
 		if (!started) {
-			if (o->nfields)
-				for (i = 0; i < o->nfields; i++) {
-					if (i)
-						buf_addc(&w.row, (char)o->delim);
-					add_cell(&w, o->fields[i],
-					    strlen(o->fields[i]), 1);
-				}
-			else
-				keys_header(&w, line, len);
+			keys_header(&w, line, len);
 			if (o->no_header)
 				w.row.len = 0;
 			else

@@ -6,7 +6,10 @@
 # record accounted for, two runs alike, skeyby's data records those of one
 # unsharded run).  A third of them carry checkpoint barriers and are also
 # cut at a barrier, restored ($restore) and compared with the uninterrupted
-# run.
+# run.  A tenth are scsv cases (tests/model/csvmodel.py): random CSV
+# (quoting, CRLF, BOM, bad rows and headers, one or two files) to NDJSON and
+# random NDJSON back to CSV (-r), compared exactly with a model written from
+# scsv's semantics, with the same invariants and a round trip.
 # A failure prints a minimized command; see tests/model/stress.py.
 
 load helper

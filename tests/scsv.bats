@@ -420,3 +420,59 @@ EOF
 	run scsv -x < /dev/null
 	[ "$status" -eq 2 ]
 }
+
+@test "regression: -r reads a record with white space before its '{'" {
+	run scsv -r <<'EOF'
+ {"c":1}
+	{"c":2}
+EOF
+	expect <<'EOF'
+c
+1
+2
+EOF
+	run --separate-stderr scsv -r <<'EOF'
+{"c":1}
+ {"d":2}
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<'EOF'
+scsv: line 2: key "d" is not a column (the columns are the keys of line 1; name them with -f)
+EOF
+}
+
+@test "-r -f writes its header first, even for no records" {
+	run scsv -r -f a,b.c < /dev/null
+	expect <<<'a,b.c'
+}
+
+@test "-r: barriers are no lines of the input in messages" {
+	run --separate-stderr scsv -r <<'EOF'
+{"$checkpoint":1,"dir":"/tmp"}
+{"a":1}
+{"$watermark":5}
+[1]
+EOF
+	[ "$status" -eq 1 ]
+	expect_err <<<'scsv: line 3: not an object'
+}
+
+@test "a quoting error in the header says which, as in a row" {
+	printf 'a,"b"c\n1,2\n' > h.csv
+	run --separate-stderr scsv h.csv
+	[ "$status" -eq 1 ]
+	expect_err <<<'scsv: h.csv: line 1: header: text after a closing quote'
+}
+
+@test "many repeated header names are renamed in order" {
+	{ for i in $(seq 20000); do printf 'a,'; done; echo a_3; } > wide.csv
+	{ for i in $(seq 20001); do printf '1,'; done; echo; } | sed 's/,$//' >> wide.csv
+	run sh -c 'scsv wide.csv | tr , "\n" | sed -n "1p;2p;3p;20000p;20001p"'
+	expect <<'EOF'
+{"a":1
+"a_2":1
+"a_3":1
+"a_20000":1
+"a_3_2":1}
+EOF
+}

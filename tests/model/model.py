@@ -455,6 +455,17 @@ def parse_time(v, unit, tags=None):
     raise Bad('missing time' if v is MISSING or v is None else 'bad time')
 
 
+def late_message(tool, res, path, hint):
+    """The count of late records at exit: where they went, and a hint
+    when they were most of the data records read."""
+    m = '%s: %s dropped' % (tool, _plural(res.late, 'late event'))
+    if path:
+        m += ', written to ' + path
+    if res.late > res.data_in // 2:
+        m += '; most of the input was late: ' + hint
+    return m
+
+
 def fmt_time(ns, time_out):
     """RFC 3339 UTC with only the fraction digits needed, or an epoch
     number in time_out written exactly."""
@@ -907,8 +918,10 @@ def run_swatermark(argv, lines):
         out.append('{"$watermark":%s}' % fmt_time(maxt, o.time_out))
     bad.finish('swatermark')
     if late not in ('pass',) and res.late:
-        res.stderr.append('swatermark: %s dropped' %
-                          _plural(res.late, 'late event'))
+        res.stderr.append(late_message(
+            'swatermark', res, None if late == 'drop' else late,
+            'it is out of order by more than -d allows; try a larger -d, '
+            'or --reorder'))
     return res
 
 
@@ -1421,8 +1434,10 @@ def run_swindow(argv, lines):
         fire([w for w in all_windows() if w.dirty])
     bad.finish('swindow')
     if res.late:
-        res.stderr.append('swindow: %s dropped' %
-                          _plural(res.late, 'late event'))
+        res.stderr.append(late_message(
+            'swindow', res, o.late,
+            'it is out of order by more than -d allows; try a larger -d, '
+            '-L, or swatermark --reorder in front'))
     return res
 
 

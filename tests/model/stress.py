@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Randomized model test of swindow, swatermark, skeyby and scheckpoint.
+"""Randomized model test of swindow, swatermark, skeyby, scheckpoint and
+scsv.
 
     python3 tests/model/stress.py --bin DIR [--seed S] [--cases N | --seconds T]
                                   [--avoid TAG,...] [--case K] [--keep-going]
                                   [--no-minimize] [--max-lines N]
-                                  [--checkpoints] [--keyby] [-j N] [-v]
+                                  [--checkpoints] [--keyby] [--csv] [-j N] [-v]
 
 Each case (tests/model/gen.py) runs against DIR/swindow and DIR/swatermark
 in its own temporary directory, and is compared exactly with the reference
@@ -38,6 +39,19 @@ barriers of their own that end well run again between scheckpoint -d st
 records of the run without it, and the side files must be the same
 (skeyby cases only where every result comes out at an upstream
 watermark or at the end: skeyby's output is cut at each barrier).
+
+scsv joins it (a tenth of the cases, drawn with their own rng
+csvmodel.csv_rng(seed, K) before the others, so that the other cases stay
+the same; every case with --csv; tests/model/csvmodel.py): CSV to NDJSON
+and, for three in ten, NDJSON to CSV (-r), random bytes (quoting, CRLF,
+BOM, blank lines, bad rows, bad header rows, one or two FILE operands or
+standard input) and random options, compared exactly with the model in
+csvmodel.py (stdout byte for byte, stderr, the exit status, the
+--dead-letter file), with no crash, no sanitizer report, a second run
+byte-identical, and for CSV cases that end well without --strings the round
+trip: scsv -r -d D of the output, then scsv -d D, gives it back.  The
+minimizer drops rows (or lines); the command printed writes the inputs with
+printf.  Coverage (-v): csv-*.
 
 The checkpoint test (a third of the cases; every case with --checkpoints):
 the input holds one or two barriers {"$checkpoint":N,"dir":"<the case's
@@ -124,6 +138,10 @@ nothing.  Tags (set by the model when a case touches the feature):
                    the stream's tools read them in (--time-unit), and
                    reading them as auto numbers gives another output (or
                    none: "bad time in $watermark record")
+  csv-*            scsv cases: csv-in, csv-r and the features the model met
+                   (csvmodel.py; -v lists them)
+  csv-r-lead-ws    scsv -r without -f, a data record with white space
+                   before its '{' (scsv once read none of its members)
 """
 
 import argparse
@@ -146,11 +164,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True        # no __pycache__ in the source tree
 
-import gen    # noqa: E402
-import model  # noqa: E402
+import csvmodel  # noqa: E402
+import gen       # noqa: E402
+import model     # noqa: E402
 
 CKPT_SHARE = 1 / 3      # the share of checkpoint cases (--checkpoints: all)
 KEYBY_SHARE = 1 / 10    # the share of skeyby cases (--keyby: all)
+CSV_SHARE = 1 / 10      # the share of scsv cases (--csv: all)
 SANITIZER = ('runtime error:', 'AddressSanitizer', 'LeakSanitizer')
 TIMEOUT = 20
 
@@ -354,8 +374,8 @@ def first_diff(exp, got):
 
 def late_msg(tool, err_lines):
     for l in err_lines:
-        m = re.fullmatch(re.escape(tool) + r': ([0-9]+) late events? dropped',
-                         l)
+        m = re.match(re.escape(tool) + r': ([0-9]+) late events? dropped\b',
+                     l)
         if m:
             return int(m.group(1))
     return 0
@@ -596,6 +616,8 @@ def scratch_dir():
 def evaluate(case, bindir, tmp, avoid):
     """None when the case passes, 'skip' when it touches an avoided tag,
     else a Failure."""
+    if case.kind == 'csv':
+        return evaluate_csv(case, bindir, tmp, avoid)
     try:
         results = []
         tags = set()
@@ -645,6 +667,64 @@ def evaluate(case, bindir, tmp, avoid):
     except model.Usage as e:
         return Failure('model', 'the model refused the options: %s' % e)
     return None
+
+
+def evaluate_csv(case, bindir, tmp, avoid):
+    """evaluate for an scsv case (csvmodel): the model, one run compared
+    exactly, a second run byte-identical, the round trip."""
+    try:
+        exp = csvmodel.model(case)
+    except csvmodel.Unspecified as e:
+        f = Failure('model', 'the generator wrote an input the semantics '
+                    'do not decide: %s' % e)
+        f.tags = set()
+        return f
+    if exp.tags & avoid:
+        return 'skip'
+    tags = set(exp.tags)
+    try:
+        wd = os.path.join(tmp, 'r%d' % next(RUN_DIRS))
+        try:
+            r = csvmodel.run(case, bindir, wd)
+        finally:
+            shutil.rmtree(wd, ignore_errors=True)
+        check_alive(r)
+        csvmodel.check(case, exp, r)
+        try:
+            again = csvmodel.run(case, bindir, wd)
+        finally:
+            shutil.rmtree(wd, ignore_errors=True)
+        if csvmodel.run_key(again) != csvmodel.run_key(r):
+            raise Failure('nondeterministic', 'scsv: a second run gave '
+                          'other output')
+        wd = os.path.join(tmp, 'r%d' % next(RUN_DIRS))
+        try:
+            if csvmodel.check_roundtrip(case, exp, r, bindir, wd,
+                                        check_alive):
+                tags.add('csv-roundtrip')
+        finally:
+            shutil.rmtree(wd, ignore_errors=True)
+    except csvmodel.Mismatch as m:
+        f = Failure(m.kind, m.detail)
+        f.tags = tags
+        return f
+    except Failure as f:
+        f.tags = tags
+        return f
+    with COVER_LOCK:
+        for t in tags:
+            COVER[t] = COVER.get(t, 0) + 1
+    return None
+
+
+def minimize_csv(case, bindir, tmp, avoid, kind):
+    """Drops rows (CSV) or lines (-r) while the case fails the same way
+    (an input the model cannot decide does not count as failing)."""
+    def fails(c):
+        r = evaluate(c, bindir, tmp, avoid)
+        return isinstance(r, Failure) and r.kind == kind and \
+            kind != 'model'
+    return csvmodel.minimize(case, fails)
 
 
 def run_key(st, stages):
@@ -1138,6 +1218,9 @@ def main():
     ap.add_argument('--keyby', action='store_true',
                     help='make every case a skeyby case (default: a tenth '
                     'of them)')
+    ap.add_argument('--csv', action='store_true',
+                    help='make every case an scsv case (default: a tenth '
+                    'of them)')
     ap.add_argument('-j', '--jobs', type=int,
                     default=min(4, os.cpu_count() or 1),
                     help='cases run at once (default: the CPUs, at most 4)')
@@ -1147,7 +1230,7 @@ def main():
     gen.MAX_LINES = args.max_lines
     avoid = {t for t in args.avoid.split(',') if t}
     bindir = os.path.abspath(args.bin)
-    for tool in ('swindow', 'swatermark', 'skeyby'):
+    for tool in ('swindow', 'swatermark', 'skeyby', 'scsv'):
         if not os.access(os.path.join(bindir, tool), os.X_OK):
             print('model: %s/%s is not an executable' % (bindir, tool),
                   file=sys.stderr)
@@ -1167,6 +1250,8 @@ def main():
         return time.time() - t0 <= args.seconds
 
     def make(i):
+        if args.csv or csvmodel.csv_rng(seed, i).random() < CSV_SHARE:
+            return csvmodel.gen_case(csvmodel.csv_rng(seed, i))
         if args.keyby or gen.keyby_rng(seed, i).random() < KEYBY_SHARE:
             case = gen.gen_keyby(gen.keyby_rng(seed, i))
         else:
@@ -1198,21 +1283,25 @@ def main():
                 skipped += 1
             else:
                 failed += 1
+                csv = case.kind == 'csv'
                 small = case if args.no_minimize else \
-                    minimize(case, bindir, tmp, avoid, r.kind)
+                    (minimize_csv if csv else minimize)(case, bindir, tmp,
+                                                        avoid, r.kind)
                 r2 = evaluate(small, bindir, tmp, avoid)
                 if not isinstance(r2, Failure):
                     small, r2 = case, r
                 print('model: FAIL: %s, seed %s, case %d (%d of %d input '
-                      'lines kept)' % (r2.kind, seed, k, len(small.lines),
-                                       len(case.lines)))
+                      '%s kept)' % (r2.kind, seed, k, len(small.lines),
+                                    len(case.lines),
+                                    'rows and lines' if csv else 'lines'))
                 print('reproduce: python3 %s --bin %s --seed %s --case %d%s'
                       % (os.path.relpath(__file__), shlex.quote(bindir),
                          shlex.quote(seed), k,
                          ' --checkpoints' * args.checkpoints +
-                         ' --keyby' * args.keyby))
+                         ' --keyby' * args.keyby + ' --csv' * args.csv))
                 print('command:')
-                print(command(small, bindir, r2.kind))
+                print(csvmodel.command(small, bindir) if csv else
+                      command(small, bindir, r2.kind))
                 print(r2.detail)
                 print('model tags: %s' % (', '.join(sorted(getattr(r2, 'tags',
                                                                    ())))
@@ -1232,7 +1321,11 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     if args.verbose:
         print('model: checkpoint coverage (cases): %s' % ', '.join(
-            '%s %d' % kv for kv in sorted(COVER.items())), file=sys.stderr)
+            '%s %d' % kv for kv in sorted(COVER.items())
+            if not kv[0].startswith('csv-')), file=sys.stderr)
+        print('model: scsv coverage (cases): %s' % ', '.join(
+            '%s %d' % kv for kv in sorted(COVER.items())
+            if kv[0].startswith('csv-')), file=sys.stderr)
     if failed:
         print('model: %d cases passed, %d failed (seed %s)%s' %
               (passed, failed, seed, '' if not skipped else
