@@ -117,6 +117,11 @@ $(BUILD)/scanbench: bench/scanbench.c $(BUILD)/libcore.a
 scanbench: $(BUILD)/scanbench
 	$(BUILD)/scanbench
 
+# Instructions per event of swindow and swatermark (valgrind), which
+# repeat exactly: the measure for a change to the hot path.
+instr: all
+	bench/instr
+
 demo: deps all
 	sh sample/demo.sh
 
@@ -135,4 +140,4 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all test check flags deps stress valgrind fuzz scanbench demo install lint-man clean
+.PHONY: all test check flags deps stress valgrind fuzz scanbench instr demo install lint-man clean
