@@ -800,18 +800,6 @@ agg_save(const struct agg_spec *a, const union agg_state *st,
 		buf_addc(out, ']');
 		return;
 	case AG_DISTINCT:
-		buf_addc(out, '[');
-		for (i = 0, from = out->len; st->set && i < st->set->cap; i++) {
-			const struct map_slot *s = &st->set->slots[i];
-
-			if (s->hash == 0)
-				continue;
-			if (out->len > from)
-				buf_addc(out, ',');
-			buf_add(out, s->key, s->klen);
-		}
-		buf_addc(out, ']');
-		return;
 	case AG_TOP:
 		buf_addc(out, '[');
 		for (i = 0, from = out->len; st->set && i < st->set->cap; i++) {
@@ -821,6 +809,10 @@ agg_save(const struct agg_spec *a, const union agg_state *st,
 				continue;
 			if (out->len > from)
 				buf_addc(out, ',');
+			if (a->func == AG_DISTINCT) {
+				buf_add(out, s->key, s->klen);
+				continue;
+			}
 			buf_addc(out, '[');
 			buf_add(out, s->key, s->klen);
 			buf_addc(out, ',');

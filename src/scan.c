@@ -832,6 +832,25 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	return 0;
 }
 
+/*
+ * Sets sc up to read inside the container v from pos (0: its first byte,
+ * the bracket) and returns where its next entry starts, past a comma.
+ */
+static const uchar *
+resume(struct sc *sc, struct scan_error *e, const struct jval *v, size_t pos)
+{
+	const uchar *p;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->s = (const uchar *)v->p;
+	sc->end = sc->s + v->len;
+	sc->e = e;
+	p = ws(sc->s + pos + (pos == 0), sc->end);
+	if (p < sc->end && *p == ',')
+		p = ws(p + 1, sc->end);
+	return p;
+}
+
 int
 jv_element(const struct jval *v, size_t *pos, struct jval *out)
 {
@@ -839,13 +858,7 @@ jv_element(const struct jval *v, size_t *pos, struct jval *out)
 	struct sc sc;
 	const uchar *p, *q;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.s = (const uchar *)v->p;
-	sc.end = sc.s + v->len;
-	sc.e = &e;
-	p = ws(sc.s + *pos + (*pos == 0), sc.end);
-	if (p < sc.end && *p == ',')
-		p = ws(p + 1, sc.end);
+	p = resume(&sc, &e, v, *pos);
 	if (p >= sc.end || *p == ']' || (q = val(&sc, p, 1, out)) == NULL)
 		return 0;
 	*pos = (size_t)(q - sc.s);
@@ -860,13 +873,7 @@ jv_member(const struct jval *v, size_t *pos, struct jval *key,
 	struct sc sc;
 	const uchar *p, *q;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.s = (const uchar *)v->p;
-	sc.end = sc.s + v->len;
-	sc.e = &e;
-	p = ws(sc.s + *pos + (*pos == 0), sc.end);
-	if (p < sc.end && *p == ',')
-		p = ws(p + 1, sc.end);
+	p = resume(&sc, &e, v, *pos);
 	if (p >= sc.end || *p != '"' || (q = scalar(&sc, p, key)) == NULL)
 		return 0;
 	p = ws(q, sc.end);
