@@ -80,6 +80,7 @@ struct keystate {
 	uint32_t slots_in[2];	/* most keys have a window or two open */
 	int64_t starts_in[2];
 	int64_t next_index;
+	int idle;		/* no window now: kept for the key's next */
 	size_t klen;
 	char key[];		/* the index's key: it borrows this */
 };
@@ -122,6 +123,7 @@ struct swindow {
 	size_t winsize;
 	struct heap timers;	/* struct event, soonest first */
 	struct map keyst;	/* key -> struct keystate */
+	size_t nidle;		/* of them idle */
 
 	struct latesink late;
 	struct op op;		/* the read loop, and the input */

@@ -162,6 +162,10 @@ ks_add(struct keystate *ks, uint32_t s)
 	ks->starts[ks->n] = S.pool[s].w->start;
 	ks->slots[ks->n++] = s;
 	S.pool[s].w->ks = ks;
+	if (ks->idle) {
+		ks->idle = 0;
+		S.nidle--;
+	}
 }
 
 static void
@@ -174,6 +178,32 @@ ks_free(void *p)
 		free(ks->starts);
 	}
 	free(ks);
+}
+
+/*
+ * Drops the idle keys' entries.  A key whose windows are gone keeps its
+ * entry, since in-order input mostly brings the key again for its next
+ * window; once the idle outnumber the rest they all go, so memory follows
+ * the keys with windows, at a cost spread over the windows that went.
+ */
+static void
+sweep_idle(void)
+{
+	struct keystate **idle = xreallocarray(NULL, S.nidle, sizeof(*idle));
+	size_t i, n = 0;
+
+	for (i = 0; i < S.keyst.cap && n < S.nidle; i++) {
+		struct keystate *ks = S.keyst.slots[i].val;
+
+		if (S.keyst.slots[i].hash != 0 && ks->idle)
+			idle[n++] = ks;
+	}
+	for (i = 0; i < n; i++) {
+		map_del(&S.keyst, idle[i]->key, idle[i]->klen);
+		ks_free(idle[i]);
+	}
+	free(idle);
+	S.nidle = 0;
 }
 
 /* Forgets a window: its place in its key's list, then the window. */
@@ -193,9 +223,10 @@ win_remove(uint32_t s)
 			ks->n--;
 			break;
 		}
-	if (ks && ks->n == 0 && S.kind != COUNT) {
-		map_del(&S.keyst, ks->key, ks->klen);
-		ks_free(ks);
+	if (ks && ks->n == 0 && S.kind != COUNT && !ks->idle) {
+		ks->idle = 1;
+		if (++S.nidle > 4096 && S.nidle > S.keyst.len / 2)
+			sweep_idle();
 	}
 	win_free(s);
 }
