@@ -241,13 +241,16 @@ put_fixed(uint64_t m, size_t k, int neg, char *dst)
  * has m / 10^k == d exactly is it: m and 10^k are exact doubles, so that
  * is just what strtod would read back.  Beyond 15 digits the nearest 16-
  * and then 17-digit candidates are the exact nearest, from 128-bit integer
- * arithmetic on the double's bits, checked with strtod.  Returns 0 to leave d to the slow, general path.
+ * arithmetic on the double's bits; one reads back as d when it is less
+ * than half an ulp from it, which the same integers tell (a tie, or the
+ * bottom of a binade where the ulp below is smaller, goes to strtod).
+ * Returns 0 to leave d to the slow, general path.
  */
 static size_t
 fmt_fixed(double d, char *dst)
 {
 	double a = fabs(d), m;
-	unsigned __int128 p, half, rem;
+	unsigned __int128 p, half, rem, pk, c, diff;
 	uint64_t mant, m64;
 	int intdigits, prec, e, shift;
 	size_t k, len, i;
@@ -271,14 +274,23 @@ fmt_fixed(double d, char *dst)
 		k = (size_t)(prec - intdigits);
 		/* a * 10^k exactly in 128 bits (< 2^120), rounded to the
 		 * nearest integer; a tie is left to the slow path */
-		for (p = mant, i = 0; i < k; i++)
-			p *= 10;
+		for (p = mant, pk = 1, i = 0; i < k; i++)
+			p *= 10, pk *= 10;
 		half = (unsigned __int128)1 << (shift - 1);
 		rem = p & (((unsigned __int128)1 << shift) - 1);
 		if (rem == half)
 			return 0;
 		m64 = (uint64_t)(p >> shift) + (rem > half);
 		len = put_fixed(m64, k, d < 0, dst);
+		/* m64 / 10^k against mant * 2^-shift, both times 10^k 2^shift:
+		 * half an ulp is 10^k / 2 there */
+		c = (unsigned __int128)m64 << shift;
+		diff = c > p ? c - p : p - c;
+		if (mant != (uint64_t)1 << 52 && 2 * diff != pk) {
+			if (2 * diff < pk)
+				return len;
+			continue;
+		}
 		if (strtod(dst, NULL) == d)
 			return len;
 	}
