@@ -53,7 +53,9 @@ is_late(int64_t end)
 
 /*
  * Puts the record into the fixed window [start, end); 1 if it joined.
- * Only cumulative windows share a start, so only they look at the ends.
+ * Windows of fixed spans in UTC never share a start; cumulative ones do,
+ * and so do local ones that start where the clocks jumped: those look at
+ * the ends too.
  */
 static int
 join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
@@ -61,15 +63,16 @@ join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 	struct keystate *ks;
 	size_t i, j;
 	uint32_t s;
+	int shared = S.kind == CUMULATE || S.local;
 
 	if (is_late(end))
 		return 0;
 	ks = keystate(key, klen, 1);
 	i = ks_find(ks, start);
-	while (S.kind == CUMULATE && i > 0 && ks->starts[i - 1] == start)
+	while (shared && i > 0 && ks->starts[i - 1] == start)
 		i--;	/* ks_find may give the last of those */
 	for (j = i; j < ks->n && ks->starts[j] == start; j++)
-		if (S.kind != CUMULATE || S.pool[ks->slots[j]].w->end == end) {
+		if (!shared || S.pool[ks->slots[j]].w->end == end) {
 			joined(ks->slots[j]);
 			return 1;
 		}
@@ -244,6 +247,9 @@ join_local_windows(int64_t t, const char *line, size_t len)
 	default:	/* CUMULATE: [start, start + STEP), ... */
 		n = S.size_mo ? S.size_mo / S.step_mo : S.size / S.step;
 		for (i = n; i >= 1 && instant(lend(k, i), &e) && e > t; i--) {
+			/* ends the clocks skipped are one: join it once */
+			if (i < n && instant(lend(k, i + 1), &b) && b == e)
+				continue;
 			r = join_if_holds(lbound(k, p, mo), lend(k, i), t);
 			range |= r == -2;
 			held |= r >= 0;

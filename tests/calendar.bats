@@ -478,3 +478,20 @@ EOF
 swindow: 1 late event dropped, written to late2.ndjson
 EOF
 }
+
+@test "regression: hop windows that start where the clocks jumped stay apart" {
+	run swindow --hop 20m --every 10m --tz Europe/Berlin -a count \
+	    <<<'{"ts":"2026-03-29T03:07:00+02:00"}'
+	expect <<'EOF'
+{"window_start":"2026-03-29T03:00:00+02:00","window_end":"2026-03-29T03:10:00+02:00","count":1}
+{"window_start":"2026-03-29T03:00:00+02:00","window_end":"2026-03-29T03:20:00+02:00","count":1}
+EOF
+}
+
+@test "regression: cumulative windows whose ends the clocks skipped are one window" {
+	run swindow --cumulate 2h --every 20m --offset 1h --tz Europe/Berlin -a count \
+	    --time-out s <<<'{"ts":"2026-03-29T01:45:00"}'
+	expect <<'EOF'
+{"window_start":1774742400,"window_end":1774746000,"count":1}
+EOF
+}

@@ -10,6 +10,11 @@
 # (quoting, CRLF, BOM, bad rows and headers, one or two files) to NDJSON and
 # random NDJSON back to CSV (-r), compared exactly with a model written from
 # scsv's semantics, with the same invariants and a round trip.
+# At a modest share each, the cases also use --tz (local times without an
+# offset near the clocks' changes, repeated and skipped ones; windows and
+# output in local time; the model's zones are Python's zoneinfo), calendar
+# sizes (1w 1mo 1q 1y) and --cumulate, topN, -k PATH=NAME, --data-only
+# and the hint when most events were late.
 # A failure prints a minimized command; see tests/model/stress.py.
 
 load helper

@@ -29,19 +29,27 @@ ckpt-*), for the coverage of that test and for gen.add_checkpoints.
 Where the contract is silent, the choice made is marked CHOICE: in a comment
 (Flink's behaviour was the guide); the list is also in the report.
 
-Structure for later features: time parsing (parse_time), window assignment
-(WindowSpec subclasses), aggregates (parse_aggs, agg_value), output of
-values (canon) and of times (fmt_time) are separate, so --tz / calendar
-units (parse_time, a new WindowSpec, fmt_time), --cumulate (a WindowSpec),
-topN (a branch of agg_value), -k PATH=NAME (parse_keys and the key fields
-of emit) and --data-only (where control records are appended to stdout)
-each touch one place.
+Structure: time parsing (parse_time), window assignment (WindowSpec
+subclasses), aggregates (parse_aggs, agg_value), output of values (canon)
+and of times (fmt_time) are separate.  --tz ZONE is a Zone (Python's
+zoneinfo over the system's tzdata, independent of the tools' C library):
+times without an offset are local (the first occurrence; a skipped one is
+a bad record, BadLocal, whose message is known in full), times written
+carry the zone's offset.  Fixed (tumble, hop, cumulate) computes window
+bounds in local time, fixed spans or months (calendar sizes w, mo, q, y),
+and maps them to instants with the first instant of each local time (the
+jump for a skipped one); an event joins the windows whose instants hold
+it.  topN is a branch of agg_value; -k PATH=NAME is parse_key_items (the
+path groups and routes, the name is written); --data-only leaves control
+records out where they are appended to stdout.
 """
 
+import datetime
 import json
 import math
 import re
 import shlex
+import zoneinfo
 from decimal import Decimal
 from fractions import Fraction
 
@@ -55,6 +63,19 @@ NUM_RE = re.compile(r'-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
 
 class Bad(Exception):
     """A bad record (SPEC 4)."""
+
+
+class BadLocal(Bad):
+    """A time without an offset that the clocks of --tz skipped: its
+    message is known in full."""
+
+    def __init__(self, text, zone):
+        super().__init__('no such local time')
+        self.text, self.zone = text, zone
+
+    def message(self, tool, lineno):
+        return '%s: line %d: bad time "%s" (no such local time in %s: the ' \
+            'clocks went forward)' % (tool, lineno, self.text, self.zone)
 
 
 class Usage(Exception):
@@ -397,7 +418,7 @@ RFC_RE = re.compile(
     r'(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?')
 
 
-def parse_rfc3339(s):
+def parse_rfc3339(s, zone=None, tags=None):
     m = RFC_RE.fullmatch(s)
     if not m:
         raise Bad('bad time')
@@ -417,6 +438,17 @@ def parse_rfc3339(s):
         off = (oh * 3600 + om * 60) * (1 if m.group(9) == '+' else -1)
     secs = _days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss - off
     ns = secs * 10 ** 9 + (int(fr.ljust(9, '0')) if fr else 0)
+    if zone is not None and not m.group(8) and not m.group(9):
+        # no offset: a local time in --tz ZONE, its first occurrence; one
+        # the clocks skipped is bad
+        t, exists = zone.first(ns)
+        if not exists:
+            raise BadLocal(s, zone.name)
+        if tags is not None:
+            tags.add('tz-local')
+            if len(zone.occurrences(ns)) > 1:
+                tags.add('tz-repeated')      # it occurs twice
+        return _in_range(t)
     return _in_range(ns)
 
 
@@ -441,9 +473,10 @@ def epoch_to_ns(frac, unit):
     return _in_range(round_half_away(frac * NS[unit]))
 
 
-def parse_time(v, unit, tags=None):
+def parse_time(v, unit, tags=None, zone=None):
     """Event time of a value (SPEC 2): epoch numbers in unit, RFC 3339
-    strings, numeric strings as numbers."""
+    strings (without an offset: local in zone, a Zone or None for UTC),
+    numeric strings as numbers."""
     if isinstance(v, Num):
         return epoch_to_ns(v.frac, unit)
     if isinstance(v, str):
@@ -451,7 +484,7 @@ def parse_time(v, unit, tags=None):
             if tags is not None and ('e' in v or 'E' in v):
                 tags.add('time-numstr-exp')
             return epoch_to_ns(Fraction(v), unit)
-        return parse_rfc3339(v)
+        return parse_rfc3339(v, zone, tags)
     raise Bad('missing time' if v is MISSING or v is None else 'bad time')
 
 
@@ -463,21 +496,31 @@ def late_message(tool, res, path, hint):
         m += ', written to ' + path
     if res.late > res.data_in // 2:
         m += '; most of the input was late: ' + hint
+        res.tags.add('late-hint')
     return m
 
 
-def fmt_time(ns, time_out):
-    """RFC 3339 UTC with only the fraction digits needed, or an epoch
-    number in time_out written exactly."""
+def fmt_time(ns, time_out, zone=None):
+    """RFC 3339 with only the fraction digits needed, in UTC with Z, or
+    with --tz ZONE (a Zone) the local time with the zone's offset at that
+    instant; or an epoch number in time_out written exactly."""
     if time_out is None:
-        secs, frac = divmod(ns, 10 ** 9)
+        off = zone.off(ns) if zone is not None else 0
+        secs, frac = divmod(ns + off, 10 ** 9)
         days, sod = divmod(secs, 86400)
         y, mo, d = _civil_from_days(days)
         s = '"%04d-%02d-%02dT%02d:%02d:%02d' % (y, mo, d, sod // 3600,
                                                sod // 60 % 60, sod % 60)
         if frac:
             s += '.' + ('%09d' % frac).rstrip('0')
-        return s + 'Z"'
+        if zone is None:
+            return s + 'Z"'
+        a = abs(off) // 10 ** 9
+        s += '%s%02d:%02d' % ('-' if off < 0 else '+', a // 3600,
+                              a // 60 % 60)
+        if a % 60:
+            s += ':%02d' % (a % 60)
+        return s + '"'
     u = NS[time_out]
     q, r = divmod(abs(ns), u)
     s = str(q)
@@ -485,6 +528,85 @@ def fmt_time(ns, time_out):
         width = len(str(u)) - 1
         s += '.' + ('%0*d' % (width, r)).rstrip('0')
     return ('-' + s) if ns < 0 else s
+
+
+# --- time zones (--tz) -----------------------------------------------------
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+SEC = 10 ** 9
+
+
+class Zone:
+    """An IANA zone from the system's database, through Python's zoneinfo
+    (independent of the tools' C library).  Instants and local times are
+    nanoseconds: L(t) = t + offset(t) is the local wall-clock time of
+    instant t as naive nanoseconds since 1970-01-01T00:00; first(l) is
+    U(l), the earliest instant whose local time is l, or, for a local time
+    the clocks skipped, the instant of the jump (the first after the
+    gap).  One per run: it caches offsets by second."""
+
+    def __init__(self, name):
+        self.name = name
+        try:
+            self.zi = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            raise Usage('--tz: no zone %r' % name)
+        self._cache = {}
+
+    def off_s(self, secs):
+        """The UTC offset in seconds at epoch second secs."""
+        c = self._cache.get(secs)
+        if c is None:
+            dt = (_EPOCH + datetime.timedelta(seconds=secs)).replace(
+                tzinfo=self.zi)
+            c = int(self.zi.fromutc(dt).utcoffset().total_seconds())
+            self._cache[secs] = c
+        return c
+
+    def off(self, t):
+        return self.off_s(t // SEC) * SEC
+
+    def local(self, t):
+        return t + self.off(t)
+
+    def _offsets(self, l):
+        """The offsets in use within 16 hours of l (read as an instant):
+        those of every instant whose local time is l, as no two changes
+        of a zone are that close."""
+        ls = l // SEC
+        return {self.off_s(ls + d) for d in (-57600, -28800, 0, 28800,
+                                              57600)}
+
+    def occurrences(self, l):
+        """The instants whose local time is l, in order."""
+        return sorted(l - o * SEC for o in self._offsets(l)
+                      if self.off_s((l - o * SEC) // SEC) == o)
+
+    def first(self, l):
+        """(U(l), whether local time l occurs)."""
+        valid = self.occurrences(l)
+        if valid:
+            return valid[0], True
+        offs = self._offsets(l)
+        # in a gap: the first instant whose local time is past l
+        lo, hi = l - max(offs) * SEC, l - min(offs) * SEC
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.local(mid) > l:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo, False
+
+    def U(self, l):
+        return self.first(l)[0]
+
+
+def make_zone(name):
+    """--tz NAME: None for UTC (everything as without it)."""
+    if name is None or name == 'UTC':
+        return None
+    return Zone(name)
 
 
 DUR_RE = re.compile(r'(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|ms|s|m|h|d))+')
@@ -551,6 +673,7 @@ class Result:
         self.stderr = []          # messages expected at exit
         self.exit = 0
         self.err_line = None      # line of the fatal bad record
+        self.err_text = None      # its whole message, where it is known
         self.tags = set()
         self.data_in = 0          # data records read (not blank, not control)
         self.late = 0
@@ -571,8 +694,11 @@ class BadPolicy:
         if dead:
             res.dead.setdefault(dead, [])
 
-    def bad(self, lineno, line):
-        """Returns True when processing stops."""
+    def bad(self, lineno, line, exc=None):
+        """Returns True when processing stops.  exc: the Bad raised, when
+        its message is known in full (BadLocal)."""
+        if isinstance(exc, BadLocal):
+            self.res.tags.add('tz-skipped')
         if self.dead:
             self.res.dead[self.dead].append((lineno, line))
             self.res.dead_count += 1
@@ -582,6 +708,8 @@ class BadPolicy:
             return False
         self.res.exit = 1
         self.res.err_line = lineno
+        if isinstance(exc, BadLocal):
+            self.res.err_text = exc.message(self.res.tool, lineno)
         return True
 
     def finish(self, tool):
@@ -754,12 +882,13 @@ def control(res, o, line, files, state_tags):
                     res.files[name] = []
                 if name in res.dead:
                     res.dead[name] = []
-    res.stdout.append(forward_control(line, o.op_id))
+    if not o.data_only:
+        res.stdout.append(forward_control(line, o.op_id))
 
 
-def watermark_time(line, unit):
+def watermark_time(line, unit, zone=None):
     v = parse_json(line)
-    return parse_time(v.get('$watermark'), unit)
+    return parse_time(v.get('$watermark'), unit, zone=zone)
 
 
 # --- common options --------------------------------------------------------
@@ -808,6 +937,7 @@ COMMON = {
     '--skip-bad': ('skip_bad', 'flag'), '--dead-letter': ('dead', 'one'),
     '-d': ('delay', 'one'), '--max-delay': ('delay', 'one'),
     '--id': ('op_id', 'one'),
+    '--tz': ('tz', 'one'), '--data-only': ('data_only', 'flag'),
 }
 
 
@@ -830,6 +960,9 @@ def run_swatermark(argv, lines):
         raise Usage('granularity')
     unit = o.time_unit or 'auto'
     tpath = o.time or 'ts'
+    zone = make_zone(o.tz)
+    if zone is not None:
+        res.tags.add('tz')
     late = o.late or 'pass'
     if late not in ('pass', 'drop'):
         res.files.setdefault(late, [])
@@ -863,9 +996,9 @@ def run_swatermark(argv, lines):
             continue
         if is_watermark(line):
             try:
-                u = watermark_time(line, unit)
-            except (ValueError, Bad):
-                if bad.bad(lineno, line):     # CHOICE, as in swindow
+                u = watermark_time(line, unit, zone)
+            except (ValueError, Bad) as e:
+                if bad.bad(lineno, line, e):     # CHOICE, as in swindow
                     return res
                 continue
             # Upstream watermarks pass only when they move the watermark
@@ -875,15 +1008,16 @@ def run_swatermark(argv, lines):
             if last is None or u > last:
                 if o.reorder:
                     release(u)
-                out.append(line)
+                if not o.data_only:
+                    out.append(line)
                 last = u
             continue
         res.data_in += 1
         try:
             rec = parse_record(line)
-            t = parse_time(get_path(rec, tpath), unit, res.tags)
-        except (ValueError, Bad):
-            if bad.bad(lineno, line):
+            t = parse_time(get_path(rec, tpath), unit, res.tags, zone)
+        except (ValueError, Bad) as e:
+            if bad.bad(lineno, line, e):
                 # CHOICE: a fatal bad record stops the tool at once: held
                 # records (--reorder) and the final watermark are not
                 # written (Flink: a failed job emits nothing more).
@@ -910,13 +1044,18 @@ def run_swatermark(argv, lines):
         if last is None or w // G > last // G:
             if o.reorder:
                 release(w)
-            out.append('{"$watermark":%s}' % fmt_time(w, o.time_out))
+            if not o.data_only:
+                out.append('{"$watermark":%s}' % fmt_time(w, o.time_out,
+                                                          zone))
             last = w
     if o.reorder:
         release(None)
-    if maxt is not None and (last is None or maxt > last):
-        out.append('{"$watermark":%s}' % fmt_time(maxt, o.time_out))
+    if maxt is not None and (last is None or maxt > last) and \
+            not o.data_only:
+        out.append('{"$watermark":%s}' % fmt_time(maxt, o.time_out, zone))
     bad.finish('swatermark')
+    if o.data_only:
+        res.tags.add('data-only')
     if late not in ('pass',) and res.late:
         res.stderr.append(late_message(
             'swatermark', res, None if late == 'drop' else late,
@@ -931,7 +1070,8 @@ NUMERIC = ('sum', 'min', 'max', 'avg', 'median', 'pNN', 'stddev', 'var')
 
 
 class Agg:
-    """-a FUNC[:PATH][=NAME]; q is the quantile of median and pNN."""
+    """-a FUNC[:PATH][=NAME]; q is the quantile of median and pNN, N of
+    topN."""
 
     def __init__(self, func, path, name, q=None):
         self.func, self.path, self.name, self.q = func, path, name, q
@@ -955,7 +1095,12 @@ def parse_aggs(items):
                     raise Usage('empty field')
             func, q = a, None
             m = re.fullmatch(r'p([0-9]+(?:\.[0-9]+)?)', a)
-            if m:
+            mt = re.fullmatch(r'top([1-9][0-9]*)', a)
+            if mt:
+                if int(mt.group(1)) > 1000000:
+                    raise Usage('topN: N is 1 to 1000000')
+                func, q = 'topN', int(mt.group(1))     # q: N
+            elif m:
                 if float(m.group(1)) > 100:
                     raise Usage('unknown aggregate')
                 func, q = 'pNN', float(m.group(1)) / 100   # q as a double
@@ -1020,7 +1165,7 @@ def agg_value(agg, vals, tags):
             return str(len(vals))
         return str(sum(1 for v in vals if v is not MISSING and v is not None))
     present = [v for v in vals if v is not MISSING and v is not None]
-    if f in ('first', 'last', 'collect'):
+    if f in ('first', 'last', 'collect', 'topN'):
         for v in present:
             if canon(v) != naive_compact(v):
                 tags.add('canon-value')
@@ -1028,6 +1173,21 @@ def agg_value(agg, vals, tags):
                 tags.add('longnum')
         if f == 'collect':
             return '[' + ','.join(canon(v) for v in present) + ']'
+        if f == 'topN':
+            tags.add('topn')
+            if not present:
+                return 'null'
+            counts = {}
+            for v in present:
+                c = canon(v)
+                counts[c] = counts.get(c, 0) + 1
+            # by count, highest first; ties by the canonical text's bytes
+            top = sorted(counts.items(), key=lambda kv: (
+                -kv[1], kv[0].encode('utf-8', 'surrogatepass')))[:agg.q]
+            if len(counts) > agg.q:
+                tags.add('topn-cut')
+            return '[' + ','.join('{"value":%s,"count":%d}' % kv
+                                  for kv in top) + ']'
         if not present:
             return 'null'
         return canon(present[0] if f == 'first' else present[-1])
@@ -1083,6 +1243,10 @@ def agg_value(agg, vals, tags):
             tags.add('decimal-sum')
         return computed(x, tags)
     if f in ('min', 'max'):
+        if any(n.is_int and int(n.text) == INT64_MIN for n in nums) and \
+                any(not n.is_int and n.float() == -2.0 ** 63 and
+                    n.frac != INT64_MIN for n in nums):
+            tags.add('minmax-int64-min')
         best = nums[0]
         for n in nums[1:]:
             if (n.frac < best.frac) if f == 'min' else (n.frac > best.frac):
@@ -1132,19 +1296,153 @@ class Win:
 
 
 class WindowSpec:
-    """How records map to windows.  Subclasses: Fixed (tumble, hop),
-    Session, Count.  (--cumulate and calendar units would be more.)"""
+    """How records map to windows.  Subclasses: Fixed (tumble, hop,
+    cumulate; fixed or calendar sizes; in a zone's local time), Session,
+    Count."""
     timed = True
 
 
-class Fixed(WindowSpec):
-    def __init__(self, size, step, off):
-        self.size, self.step, self.off = size, step, off
+DAY = 86400 * 10 ** 9
+MONTH_AVG = 2629746 * 10 ** 9          # a Gregorian month on average
 
-    def starts(self, t):
-        kmax = (t - self.off) // self.step
-        kmin = (t - self.size - self.off) // self.step + 1
-        return [k * self.step + self.off for k in range(kmin, kmax + 1)]
+
+def parse_size(text):
+    """A window SIZE or STEP: ('ns', N, week) for fixed spans (Nw is N
+    weeks of 7 days, week True), ('mo', M, False) for Nmo, Nq (3N months),
+    Ny (12N months)."""
+    m = re.fullmatch(r'([0-9]+)(w|mo|q|y)', text)
+    if m:
+        n = int(m.group(1))
+        if n <= 0:
+            raise Usage('zero size ' + text)
+        if m.group(2) == 'w':
+            return ('ns', n * 7 * DAY, True)
+        return ('mo', n * {'mo': 1, 'q': 3, 'y': 12}[m.group(2)], False)
+    n = parse_dur(text)
+    if n <= 0:
+        raise Usage('size must be positive: ' + text)
+    return ('ns', n, False)
+
+
+def month_start(m):
+    """Local naive ns of 00:00 on the first day of month m counted from
+    1970-01 (month index (y - 1970) * 12 + (mon - 1))."""
+    return _days_from_civil(1970 + m // 12, m % 12 + 1, 1) * DAY
+
+
+class Fixed(WindowSpec):
+    """--tumble SIZE, --hop SIZE --every STEP, --cumulate SIZE --every STEP
+    [--offset OFF], with fixed spans (ns) or months, in the local time of
+    zone (None: UTC).  Bounds are local times mapped to instants with U
+    (Zone.first: the first instant of that local time, or the jump of a
+    skipped one); an event at t belongs to each window [U(start), U(end))
+    that holds it (the instant test: in a repeated hour L(t) goes back).
+    Fixed periods: bounds k*P + OFF mod P (P = STEP for hop, SIZE for
+    tumble and cumulate; a period in weeks adds 4 days first, weeks
+    starting Monday 1970-01-05); months: the first of month k*M at local
+    00:00, plus OFF (not reduced)."""
+
+    def __init__(self, kind, size, step, off, zone):
+        self.kind, self.zone, self.off = kind, zone, off
+        self.su, self.sn, sweek = size
+        self.tu, self.tn, tweek = step
+        if (self.su == 'mo') != (self.tu == 'mo'):
+            raise Usage('SIZE and STEP: both in months (mo, q, y) or neither')
+        self.months = self.su == 'mo'
+        if kind == 'cumulate' and self.sn % self.tn:
+            raise Usage('--cumulate SIZE must be a multiple of --every STEP')
+        if not self.months:
+            period = self.tn if kind == 'hop' else self.sn
+            pweek = tweek if kind == 'hop' else sweek
+            self.offm = (off + (4 * DAY if pweek else 0)) % period
+
+    def U(self, l):
+        return l if self.zone is None else self.zone.U(l)
+
+    def L(self, t):
+        return t if self.zone is None else self.zone.local(t)
+
+    # local bounds: start of window (or period) k, and its ends
+    def start(self, k):
+        if self.months:
+            n = self.tn if self.kind == 'hop' else self.sn
+            return month_start(k * n) + self.off
+        n = self.tn if self.kind == 'hop' else self.sn
+        return k * n + self.offm
+
+    def end(self, k, i=None):
+        """The end of window k (hop, tumble), or of the i-th window of
+        period k (cumulate)."""
+        if self.kind == 'tumble':
+            return self.start(k + 1)
+        if self.kind == 'hop':
+            if self.months:
+                return month_start(k * self.tn + self.sn) + self.off
+            return self.start(k) + self.sn
+        if self.months:
+            return month_start(k * self.sn + i * self.tn) + self.off
+        return self.start(k) + i * self.tn
+
+    def guess(self, l, f):
+        """A k near the last one with f(k) <= l (local times)."""
+        per = (self.tn if self.kind == 'hop' else self.sn) * \
+            (MONTH_AVG if self.months else 1)
+        return (l - f(0)) // per
+
+    def last_le(self, f, t):
+        """The largest k with U(f(k)) <= t (U o f never decreases)."""
+        def ok(k):
+            return self.U(f(k)) <= t
+        lo = self.guess(self.L(t), f)
+        step = 1
+        if ok(lo):
+            hi = lo + 1
+            while ok(hi):
+                lo, hi, step = hi, hi + step, step * 2
+        else:
+            hi, lo = lo, lo - 1
+            while not ok(lo):
+                hi, lo, step = lo, lo - step, step * 2
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if ok(mid):
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def windows(self, t):
+        """[(start, end)] instants of the windows that hold t, in order of
+        start."""
+        U = self.U
+        if self.kind == 'tumble':
+            k = self.last_le(self.start, t)
+            return [(U(self.start(k)), U(self.start(k + 1)))]
+        if self.kind == 'hop':
+            jmax = self.last_le(self.start, t)
+            jmin = self.last_le(self.end, t) + 1
+            return [(U(self.start(j)), U(self.end(j)))
+                    for j in range(jmin, jmax + 1)]
+        k = self.last_le(self.start, t)
+        p = U(self.start(k))
+        out = []
+        for i in range(1, self.sn // self.tn + 1):
+            e = U(self.end(k, i))
+            # local ends the clocks skipped are all the instant of the
+            # jump: windows of the same instants, which are one window
+            if e > t and (p, e) not in out:
+                out.append((p, e))
+        return out
+
+    def shared_end(self, t):
+        """Whether the cumulative windows of t's period include two whose
+        local ends map to one instant (ends the clocks skipped)."""
+        if self.kind != 'cumulate' or self.zone is None:
+            return False
+        k = self.last_le(self.start, t)
+        ends = [self.U(self.end(k, i)) for i in range(1, self.sn // self.tn
+                                                       + 1)]
+        return len(set(ends)) < len(ends)
 
 
 class Session(WindowSpec):
@@ -1164,37 +1462,75 @@ SW_SPEC = dict(COMMON, **{
     '--tumble': ('tumble', 'one'), '--hop': ('hop', 'one'),
     '--every': ('every', 'one'), '--offset': ('offset', 'one'),
     '--session': ('session', 'one'), '--count': ('count', 'one'),
+    '--cumulate': ('cumulate', 'one'),
     '-a': ('aggs', 'many'), '--aggregate': ('aggs', 'many'),
     '-L': ('lateness', 'one'), '--allowed-lateness': ('lateness', 'one'),
     '--late': ('late', 'one'),
 })
 
 
-def parse_keys(items):
+def parse_key_items(items):
+    """-k KEYS, each PATH or PATH=NAME: [(path, output name)]."""
     keys = []
     for item in items:
-        keys.extend(item.split(','))
+        for k in item.split(','):
+            path, eq, name = k.partition('=')
+            if not path or (eq and not name):
+                raise Usage('empty key path or name')
+            keys.append((path, name if eq else path))
     return keys
+
+
+def parse_keys(items):
+    """The key paths of -k KEYS (what records are grouped and routed by)."""
+    return [p for p, _ in parse_key_items(items)]
+
+
+def key_names(items):
+    """The output field names of -k KEYS (PATH, or NAME of PATH=NAME)."""
+    return [n for _, n in parse_key_items(items)]
 
 
 def run_swindow(argv, lines):
     res = Result('swindow')
     o = parse_args(argv, SW_SPEC)
-    kinds = [x for x in (o.tumble, o.hop, o.session, o.count) if x is not None]
+    kinds = [x for x in (o.tumble, o.hop, o.session, o.count, o.cumulate)
+             if x is not None]
     if len(kinds) != 1:
         raise Usage('give exactly one window')
     off = parse_dur(o.offset, allow_neg=True) if o.offset else 0
+    zone = make_zone(o.tz)
+    if zone is not None:
+        res.tags.add('tz')
     if o.tumble is not None:
-        size = parse_dur(o.tumble)
-        spec = Fixed(size, size, off)
+        size = parse_size(o.tumble)
+        spec = Fixed('tumble', size, size, off, zone)
     elif o.hop is not None:
-        spec = Fixed(parse_dur(o.hop), parse_dur(o.every), off)
+        spec = Fixed('hop', parse_size(o.hop), parse_size(o.every), off,
+                     zone)
+    elif o.cumulate is not None:
+        spec = Fixed('cumulate', parse_size(o.cumulate),
+                     parse_size(o.every), off, zone)
+        res.tags.add('cumulate')
     elif o.session is not None:
         spec = Session(parse_dur(o.session))
     else:
         spec = Count(int(o.count))
+    if isinstance(spec, Fixed):
+        if spec.months:
+            res.tags.add('cal-mo')
+        elif any(re.fullmatch(r'[0-9]+w', x or '') for x in
+                 (o.tumble, o.hop, o.cumulate, o.every)):
+            res.tags.add('cal-w')
+        if zone is not None:
+            res.tags.add('tz-windows')
     aggs = parse_aggs(o.aggs)
     keys = parse_keys(o.keys)
+    knames = key_names(o.keys)
+    if knames != keys:
+        res.tags.add('key-rename')
+    if o.data_only:
+        res.tags.add('data-only')
     unit = o.time_unit or 'auto'
     tpath = o.time or 'ts'
     D = parse_dur(o.delay) if o.delay is not None else None
@@ -1215,7 +1551,8 @@ def run_swindow(argv, lines):
 
     W = None                  # the watermark; None before any
     maxt = None
-    fixed = {}                # (keytext, start) -> Win
+    fixed = {}                # (keytext, start, end) -> Win
+    hop_ends = {}             # (keytext, start) -> an end (hop windows)
     sessions = {}             # keytext -> [Win]
     counts = {}               # keytext -> Win
     nextindex = {}            # keytext -> next window_index
@@ -1223,17 +1560,19 @@ def run_swindow(argv, lines):
     def emit(win):
         fields = []
         if spec.timed:
-            fields.append(('window_start', fmt_time(win.start, o.time_out)))
-            fields.append(('window_end', fmt_time(win.end, o.time_out)))
+            fields.append(('window_start', fmt_time(win.start, o.time_out,
+                                                    zone)))
+            fields.append(('window_end', fmt_time(win.end, o.time_out,
+                                                  zone)))
         else:
             fields.append(('window_index', str(win.index)))
-        for k, v in zip(keys, win.keyvals):
+        for k, v in zip(knames, win.keyvals):
             fields.append((k, canon(v)))
         recs = sorted(win.recs, key=lambda r: r[0])
         for a in aggs:
             vals = [r[1].get(a.path, MISSING) for r in recs] \
                 if a.path is not None else [None] * len(recs)
-            if a.func in ('first', 'last', 'collect') and any(
+            if a.func in ('first', 'last', 'collect', 'topN') and any(
                     r[1][None] and not isinstance(r[1].get(a.path), Num)
                     and r[1].get(a.path) not in (None, MISSING)
                     for r in recs):
@@ -1284,9 +1623,9 @@ def run_swindow(argv, lines):
                 # line that is no JSON (a number past int64 in it, which
                 # jansson refuses) is a bad record first.
                 try:
-                    watermark_time(line, unit)
-                except (ValueError, Bad):
-                    if bad.bad(lineno, line):
+                    watermark_time(line, unit, zone)
+                except (ValueError, Bad) as e:
+                    if bad.bad(lineno, line, e):
                         return res
                     continue
                 res.exit = 1
@@ -1294,23 +1633,24 @@ def run_swindow(argv, lines):
                 return res
             if spec.timed:
                 try:
-                    w = watermark_time(line, unit)
-                except (ValueError, Bad):
+                    w = watermark_time(line, unit, zone)
+                except (ValueError, Bad) as e:
                     # CHOICE: a $watermark record without a good time is a
                     # bad record (the generator does not write one).
-                    if bad.bad(lineno, line):
+                    if bad.bad(lineno, line, e):
                         return res
                     continue
                 if W is None or w > W:          # never goes back
                     W = w
                     fire_passed()
                     purge()
-            out.append(line)
+            if not o.data_only:
+                out.append(line)
             continue
         res.data_in += 1
         try:
             rec = parse_record(line)
-            t = parse_time(get_path(rec, tpath), unit, res.tags) \
+            t = parse_time(get_path(rec, tpath), unit, res.tags, zone) \
                 if spec.timed else None
             values = {}
             # for the tag 'canon-value': escapes in the line that the
@@ -1322,20 +1662,24 @@ def run_swindow(argv, lines):
             for a in aggs:
                 if a.func in NUMERIC:
                     numeric_value(values[a.path])
-                elif a.func in ('first', 'last', 'collect', 'distinct') and \
-                        big_whole_real(values[a.path]):
+                elif a.func in ('first', 'last', 'collect', 'distinct',
+                                'topN') and big_whole_real(values[a.path]):
                     res.tags.add('bigint-real')
-            if isinstance(spec, Fixed) and not any(
-                    -INT64_MAX <= s and s + spec.size <= INT64_MAX
-                    for s in spec.starts(t)) and spec.starts(t):
-                raise Bad('no window inside the int64 range')
+            if isinstance(spec, Fixed):
+                wins = spec.windows(t)
+                # windows outside the int64 nanosecond range are left out;
+                # a record with none inside is bad
+                inside = [(a, b) for a, b in wins
+                          if -INT64_MAX <= a and b <= INT64_MAX]
+                if wins and not inside:
+                    raise Bad('no window inside the int64 range')
             if isinstance(spec, Session) and t + spec.gap > INT64_MAX:
                 raise Bad('no window inside the int64 range')
-        except (ValueError, Bad):
+        except (ValueError, Bad) as e:
             # CHOICE: a record is checked in full (JSON, time, values) before
             # it is windowed, so a bad record that is also late counts as
             # bad, not late.
-            if bad.bad(lineno, line):
+            if bad.bad(lineno, line, e):
                 return res
             continue
         keyvals = [get_path(rec, k) for k in keys]
@@ -1366,21 +1710,26 @@ def run_swindow(argv, lines):
             continue
 
         if isinstance(spec, Fixed):
-            # windows outside the int64 nanosecond range are left out; a
-            # record with none inside is bad (checked above)
-            starts = [s for s in spec.starts(t)
-                      if -INT64_MAX <= s and s + spec.size <= INT64_MAX]
             # A record in a gap between hop windows belongs to no window
-            # and is not late.
-            kept = [s for s in starts
-                    if W is None or W < s + spec.size + L]
-            if starts and not kept:
+            # and is not late; one whose windows are all expired is late.
+            kept = [(s, e) for s, e in inside if W is None or W < e + L]
+            if spec.shared_end(t):
+                res.tags.add('cumulate-shared-end')
+            if inside and not kept:
                 late_record(res, o, line)
-            for s in kept:
-                win = fixed.get((key, s))
+            for s, e in kept:
+                win = fixed.get((key, s, e))
                 if win is None:
-                    win = fixed[(key, s)] = Win(key, keyvals, s,
-                                                s + spec.size)
+                    win = fixed[(key, s, e)] = Win(key, keyvals, s, e)
+                    if spec.kind == 'hop':
+                        # hop windows whose local starts the clocks
+                        # skipped start at one instant (the jump), with
+                        # other ends: windows of their own
+                        if hop_ends.setdefault((key, s), e) != e:
+                            res.tags.add('hop-shared-start')
+                    if zone is not None and spec.L(e) - spec.L(s) != \
+                            e - s:
+                        res.tags.add('tz-change-window')
                 win.recs.append(item)
                 win.dirty = True
         else:
@@ -1509,14 +1858,18 @@ def parse_keyby(argv):
     o = Opts()
     o.keys, o.n, o.shell, o.cmd = [], None, None, None
     o.skip_bad, o.dead, o.op_id, o.unit = False, None, None, 'auto'
+    o.data_only = False
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == '--':
             o.cmd = argv[i + 1:]
             break
-        if a in ('--skip-bad',):
-            o.skip_bad = True
+        if a in ('--skip-bad', '--data-only'):
+            if a == '--skip-bad':
+                o.skip_bad = True
+            else:
+                o.data_only = True
             i += 1
             continue
         if a in ('-k', '--key', '-n', '--shards', '-c', '--command',
@@ -1525,7 +1878,8 @@ def parse_keyby(argv):
                 raise Usage('missing value for ' + a)
             v = argv[i + 1]
             if a in ('-k', '--key'):
-                o.keys += v.split(',')
+                # PATH=NAME: the name is swindow's; the path routes
+                o.keys += parse_keys([v])
             elif a in ('-n', '--shards'):
                 o.n = int(v)
             elif a in ('-c', '--command'):
@@ -1793,6 +2147,7 @@ def run_skeyby(argv, lines):
     # (skeyby.1: give the shards' own)
     unit = o.unit
     res.stdout = merge(outs, sent, unit)
+
     if unit != 'auto':
         try:
             auto = merge(outs, sent)
@@ -1803,6 +2158,13 @@ def run_skeyby(argv, lines):
             res.tags.add('keyby-wm-unit')
     if sent and restore_differs(outs, sent, res.stdout, unit):
         res.tags.add('keyby-restore-wm')
+    if o.data_only:
+        # the merged watermarks and barriers still cut and align the
+        # output, but are not written
+        res.tags.add('data-only')
+        res.stdout = [x for x in res.stdout if not (
+            isinstance(x, str) and (is_watermark(x) or
+                                    is_other_control(x)))]
     return res
 
 

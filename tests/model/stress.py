@@ -10,7 +10,13 @@ scsv.
 Each case (tests/model/gen.py) runs against DIR/swindow and DIR/swatermark
 in its own temporary directory, and is compared exactly with the reference
 model (tests/model/model.py): stdout (values, order, format), side files
-(--late, --dead-letter: line and raw), the stderr counts, the exit status.
+(--late, --dead-letter: line and raw), the stderr counts, the exit status
+(a fatal bad record by its "TOOL: line N: " start; in full where the model
+knows the message: a local time the clocks of --tz skipped).  The cases
+cover --tz (local times near the zones' clock changes, the windows and the
+times written in local time), calendar sizes (w, mo, q, y) and
+--cumulate, topN, -k PATH=NAME, --data-only and the late-events hint at
+a modest share each (gen.py).
 Invariants the model need not decide are checked too: no crash (a signal,
 or exit >= 128), no sanitizer report on stderr, every data record accounted
 for (plain count over the last output of each window + late + skipped +
@@ -38,7 +44,8 @@ barriers of their own that end well run again between scheckpoint -d st
 --every K and scheckpoint -d st --commit -o out; out must hold the data
 records of the run without it, and the side files must be the same
 (skeyby cases only where every result comes out at an upstream
-watermark or at the end: skeyby's output is cut at each barrier).
+watermark or at the end: skeyby's output is cut at each barrier; no
+cases with --data-only: no barrier reaches the commit).
 
 scsv joins it (a tenth of the cases, drawn with their own rng
 csvmodel.csv_rng(seed, K) before the others, so that the other cases stay
@@ -74,7 +81,8 @@ cut at one barrier and restored, and compared with the uninterrupted run:
   3. when a barrier follows, the same again from the snapshot the restored
      run wrote there.
 A stage that stopped at a bad record before the barrier is not cut (it
-wrote no snapshot), nor are the stages after it.  Barrier 0 comes only
+wrote no snapshot), nor are the stages after it; nor is a last stage with
+--data-only (it writes no barrier to cut its output at).  Barrier 0 comes only
 first, and then the side files start with a line from "an earlier run"
 (barrier 0 empties them).  Checkpoint cases draw from a random generator
 of their own, so the cases are the same as without them.  Failures:
@@ -142,6 +150,25 @@ nothing.  Tags (set by the model when a case touches the feature):
                    (csvmodel.py; -v lists them)
   csv-r-lead-ws    scsv -r without -f, a data record with white space
                    before its '{' (scsv once read none of its members)
+  hop-shared-start hop windows in --tz local time whose local starts the
+                   clocks skipped: they start at one instant (the jump)
+                   with other ends, windows of their own (swindow once
+                   kept them as one window)
+  cumulate-shared-end  cumulative windows in --tz local time whose local
+                   ends the clocks skipped: they end at one instant, so
+                   they are one window (swindow once counted a record
+                   once for each such end)
+  minmax-int64-min min/max over the integer -9223372036854775808 and a
+                   real of another exact value whose double is -2^63
+                   (-9223372036854775808.5, -9223372036854775809e0):
+                   swindow takes them as equal (the first is kept)
+Feature coverage (-v, "feature coverage"; tags set by the model): tz (a
+zone other than UTC), tz-local (a time without an offset read in it),
+tz-repeated (one that occurs twice), tz-skipped (one the clocks skipped:
+bad), tz-windows (windows in local time), tz-change-window (a window
+across a clock change), cal-w, cal-mo (calendar sizes), cumulate, topn,
+topn-cut (more distinct values than N), key-rename, data-only, late-hint
+(the "most of the input was late" hint).
 """
 
 import argparse
@@ -457,6 +484,11 @@ def check_stage(st, res, data_in_lines):
             raise Failure('stderr', '%s: expected an error at line %d '
                           '(%s...), got stderr:\n%s' %
                           (st.tool, res.err_line, want, err.strip()))
+        if res.err_text is not None and res.err_text not in err_lines:
+            # the one message known in full: a local time --tz skipped
+            raise Failure('stderr', '%s: expected the error\n%s\ngot '
+                          'stderr:\n%s' % (st.tool, res.err_text,
+                                           err.strip()))
     else:
         for p in getattr(res, 'err_prefixes', ()):
             # a message known by its start (skeyby: a first stage in a
@@ -536,14 +568,14 @@ def check_accounting(st, in_lines):
                           'records in' % (fwd, late, skipped, dead, data_in))
         return
     o = model.parse_args(st.argv, model.SW_SPEC)
-    if o.hop is not None:
+    if o.hop is not None or o.cumulate is not None:
         return
     names = [a.name for a in model.parse_aggs(o.aggs)
              if a.func == 'count' and a.path is None]
     if not names:
         return
     cname = names[0]
-    keys = model.parse_keys(o.keys)
+    keys = model.key_names(o.keys)
     recs = []
     for l in out:
         if model.is_watermark(l) or model.is_other_control(l):
@@ -598,6 +630,8 @@ def show_lines(exp, got, i):
 # --- one case --------------------------------------------------------------
 
 COVER = {}       # coverage of the checkpoint test: tag -> cases (-v)
+FEATURE_TAGS = ('tz', 'cal-', 'cumulate', 'topn', 'key-rename', 'data-only',
+                'late-hint')   # and of these features (-v)
 COVER_LOCK = threading.Lock()
 RUN_DIRS = itertools.count(1)
 
@@ -659,8 +693,8 @@ def evaluate(case, bindir, tmp, avoid):
             shutil.rmtree(wd, ignore_errors=True)
         with COVER_LOCK:
             for t in tags:
-                if t.startswith('ckpt') or t.startswith('restored') or \
-                        t.startswith('kb-') or t.startswith('keyby-'):
+                if t.startswith(('ckpt', 'restored', 'kb-', 'keyby-')) or \
+                        t.startswith(FEATURE_TAGS):
                     COVER[t] = COVER.get(t, 0) + 1
     except Failure as f:
         return f
@@ -807,7 +841,9 @@ def check_scheckpoint(case, bindir, tmp, stages):
     (K from the case) must leave in out the data records of the last
     stage's output, and the same side files.  True when it ran."""
     if any(gen.is_barrier_mark(l) for l in case.lines) or \
-            any(st.rc != 0 for st in stages) or prefills(case):
+            any(st.rc != 0 for st in stages) or prefills(case) or \
+            any('--data-only' in argv for _, argv in case.argvs()):
+        # (--data-only: no barriers reach scheckpoint --commit)
         return False
     if case.kind == 'keyby' and not (
             keyby_fires_upstream(case) and '--count' not in case.sw_argv
@@ -1322,7 +1358,11 @@ def main():
     if args.verbose:
         print('model: checkpoint coverage (cases): %s' % ', '.join(
             '%s %d' % kv for kv in sorted(COVER.items())
-            if not kv[0].startswith('csv-')), file=sys.stderr)
+            if not kv[0].startswith(('csv-',) + FEATURE_TAGS)),
+            file=sys.stderr)
+        print('model: feature coverage (cases): %s' % ', '.join(
+            '%s %d' % kv for kv in sorted(COVER.items())
+            if kv[0].startswith(FEATURE_TAGS)), file=sys.stderr)
         print('model: scsv coverage (cases): %s' % ', '.join(
             '%s %d' % kv for kv in sorted(COVER.items())
             if kv[0].startswith('csv-')), file=sys.stderr)
