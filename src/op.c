@@ -122,8 +122,7 @@ forward(struct op *op, const char *line, size_t len)
 	}
 	if (op->ro->data_only)
 		return;
-	out_write(line, len);
-	out_write("\n", 1);
+	out_line(line, len);
 }
 
 /* A barrier or a restore as it reaches this operator. */

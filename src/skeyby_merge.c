@@ -368,8 +368,7 @@ merge_run(void)
 		}
 		switch (ctl_kind(line, len)) {
 		case CTL_NONE:
-			out_write(line, len);
-			out_write("\n", 1);
+			out_line(line, len);
 			break;
 		case CTL_WATERMARK:
 			if (ctl_watermark(line, len, wm_unit, &w, &why) != 0)

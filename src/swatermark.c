@@ -78,13 +78,6 @@ hold(int64_t t, int64_t seq, const char *line, size_t len)
 	heap_push(&S.held, &h);
 }
 
-static void
-put_line(const char *line, size_t len)
-{
-	out_write(line, len);
-	out_write("\n", 1);
-}
-
 /* Writes the held records with time before w, or all of them. */
 static void
 release(int64_t w, int all)
@@ -93,7 +86,7 @@ release(int64_t w, int all)
 
 	while ((top = heap_peek(&S.held)) != NULL && (all || top->t < w)) {
 		heap_pop(&S.held, &h);
-		put_line(h.line, h.len);
+		out_line(h.line, h.len);
 		free(h.line);
 	}
 }
@@ -134,7 +127,7 @@ on_record(const char *line, size_t len)
 		return;
 	if (S.have_wm && t < S.wm) {
 		if (S.late == LATE_PASS)
-			put_line(line, len);
+			out_line(line, len);
 		else
 			late_add(&S.latesink, line, len);
 		return;
@@ -142,7 +135,7 @@ on_record(const char *line, size_t len)
 	if (S.reorder)
 		hold(t, S.seq++, line, len);
 	else
-		put_line(line, len);
+		out_line(line, len);
 	if (bwm_see(&S.bwm, t, &w))
 		advance(w);
 }

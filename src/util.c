@@ -293,14 +293,28 @@ finish(int status)
 	exit(status);
 }
 
+/* A failed write: quiet when the reader went away, else the tool fails. */
+static _Noreturn void
+write_failed(void)
+{
+	if (errno == EPIPE)
+		exit(0);
+	fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
+	exit(1);
+}
+
+void
+out_line(const char *p, size_t n)
+{
+	/* the newline by putc: a second fwrite costs more than the line */
+	if ((n > 0 && fwrite(p, 1, n, stdout) != n) || putc('\n', stdout) ==
+	    EOF)
+		write_failed();
+}
+
 void
 out_write(const void *p, size_t n)
 {
-	if (n > 0 && fwrite(p, 1, n, stdout) != n) {
-		if (errno == EPIPE)
-			exit(0);
-		fprintf(stderr, "%s: write error: %s\n", progname,
-		    strerror(errno));
-		exit(1);
-	}
+	if (n > 0 && fwrite(p, 1, n, stdout) != n)
+		write_failed();
 }

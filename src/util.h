@@ -98,4 +98,7 @@ _Noreturn void finish(int status);
 /* Writes to stdout, ending the tool quietly when the reader went away. */
 void out_write(const void *p, size_t n);
 
+/* The same for a line p[0..n) and its newline. */
+void out_line(const char *p, size_t n);
+
 #endif
