@@ -12,6 +12,10 @@
 #define NS_PER_S 1000000000LL
 #define RANGE_WHY "outside the years 1678 to 2262"
 
+/* k fraction digits times frac_scale[k] are nanoseconds */
+static const int64_t frac_scale[10] = { 1000000000, 100000000, 10000000,
+	1000000, 100000, 10000, 1000, 100, 10, 1 };
+
 static int
 isdig(char c)
 {
@@ -393,8 +397,7 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 				}
 				if (k == 0)
 					return -1;
-				for (; k < 9; k++)
-					frac *= 10;
+				frac *= frac_scale[k];
 			}
 		}
 		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
@@ -465,8 +468,7 @@ from_format(const char *s, size_t n, const char *fmt, int64_t *ns)
 		}
 		if (k == 0)
 			return -1;
-		for (; k < 9; k++)
-			frac *= 10;
+		frac *= frac_scale[k];
 		if (*rest && (end = strptime(end, rest, &tm)) == NULL)
 			return -1;
 	}
