@@ -356,34 +356,59 @@ days_in_month(int y, int m)
 	return mdays[m - 1];
 }
 
+/*
+ * Reads the date "YYYY-MM-DD" at the start of s and, after 'T', 't' or
+ * ' ', the "HH:MM" that follow: their civil seconds into *secs and the
+ * index after them into *ip.  Returns 1 with a time of day, 0 for a date
+ * alone, -1 when bad.  A stream's times mostly share their minute, so the
+ * last one read is kept.
+ */
+static int
+date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
+{
+	static char last[16];
+	static int64_t lastsecs;
+	static int have;
+	int y, mo, d, h, mi;
+	size_t i = 0;
+
+	if (have && n >= 16 && memcmp(s, last, 16) == 0) {
+		*ip = 16;
+		*secs = lastsecs;
+		return 1;
+	}
+	if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
+	    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
+	    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 ||
+	    d > days_in_month(y, mo))
+		return -1;
+	*secs = days_from_civil(y, mo, d) * 86400;
+	if (i >= n || (s[i] != 'T' && s[i] != 't' && s[i] != ' ')) {
+		*ip = i;
+		return 0;
+	}
+	i++;
+	if ((h = digits(s, n, &i, 2)) < 0 || h > 23 || i >= n ||
+	    s[i++] != ':' || (mi = digits(s, n, &i, 2)) < 0 || mi > 59)
+		return -1;
+	*secs += h * 3600 + mi * 60;
+	memcpy(last, s, 16);
+	lastsecs = *secs;
+	have = 1;
+	*ip = i;
+	return 1;
+}
+
 int
 tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 {
-	/* a stream's times mostly share their date: keep the last one */
-	static char lastdate[10];
-	static int64_t lastdays;
-	int y, mo, d, h = 0, mi = 0, sec = 0, k, oh, om = 0, zoned = 0;
-	int64_t frac = 0, off = 0, secs, days, l;
-	size_t i = 0;
+	int sec = 0, k, oh, om = 0, zoned = 0, r;
+	int64_t frac = 0, off = 0, secs, l;
+	size_t i;
 
-	if (n >= 10 && memcmp(s, lastdate, 10) == 0) {
-		days = lastdays;
-		i = 10;
-	} else {
-		if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
-		    (mo = digits(s, n, &i, 2)) < 1 || mo > 12 || i >= n ||
-		    s[i++] != '-' || (d = digits(s, n, &i, 2)) < 1 ||
-		    d > days_in_month(y, mo))
-			return -1;
-		days = days_from_civil(y, mo, d);
-		memcpy(lastdate, s, 10);
-		lastdays = days;
-	}
-	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
-		i++;
-		if ((h = digits(s, n, &i, 2)) < 0 || h > 23 || i >= n ||
-		    s[i++] != ':' || (mi = digits(s, n, &i, 2)) < 0 || mi > 59)
-			return -1;
+	if ((r = date_minute(s, n, &i, &secs)) < 0)
+		return -1;
+	if (r == 1) {
 		if (i < n && s[i] == ':') {
 			i++;
 			if ((sec = digits(s, n, &i, 2)) < 0 || sec > 59)
@@ -407,7 +432,6 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 			int neg = s[i++] == '-';
 
 			zoned = 1;
-
 			if ((oh = digits(s, n, &i, 2)) < 0 || oh > 23)
 				return -1;
 			if (i < n && s[i] == ':' && ++i == n)
@@ -421,7 +445,7 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 	}
 	if (i != n)
 		return -1;
-	secs = days * 86400 + h * 3600 + mi * 60 + sec;
+	secs += sec;
 	if (zoned || tz_utc())
 		return make_instant(secs, off, frac, ns) == 0 ? 0 : -3;
 	/* no offset: a local time in --tz */
