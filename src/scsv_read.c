@@ -35,7 +35,10 @@ struct reader {
 
 	/* the row being read */
 	struct buf rec;		/* its record so far */
-	struct buf raw;		/* its lines, for a bad row */
+	struct buf raw;		/* its lines before the current, for a bad
+				 * row: most rows have one, never copied */
+	const char *cur;	/* the line being fed, or NULL */
+	size_t curlen;
 	int64_t line;		/* where it starts */
 	int open;		/* a line of it has been fed */
 	size_t nfield;
@@ -185,15 +188,25 @@ static void __attribute__((format(printf, 2, 3)))
 bad_row(struct reader *r, const char *fmt, ...)
 {
 	struct buf why = { 0 };
-	size_t n = r->raw.len;
+	const char *text;
+	size_t n;
 	va_list ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&why, fmt, ap);
 	va_end(ap);
-	if (n > 0 && r->raw.p[n - 1] == '\n')
+	if (r->raw.len == 0 && r->cur) {
+		text = r->cur;
+		n = r->curlen;
+	} else {
+		if (r->cur)
+			buf_add(&r->raw, r->cur, r->curlen);
+		text = r->raw.p;
+		n = r->raw.len;
+	}
+	if (n > 0 && text[n - 1] == '\n')
 		n--;
-	bad_record_at(r->o->bad, r->in, r->line, n ? r->raw.p : "", n, "%s",
+	bad_record_at(r->o->bad, r->in, r->line, n ? text : "", n, "%s",
 	    why.p);
 	buf_free(&why);
 }
@@ -307,9 +320,14 @@ csv_to_json(const struct scsv_opts *o, struct input *in)
 			r.line = in->lineno;
 			r.open = 1;
 		}
-		buf_add(&r.raw, s, n);
+		r.cur = s;
+		r.curlen = n;
 		feed(&r, s, n);
+		/* a row that goes on keeps this line for a bad row's text */
+		if (r.open)
+			buf_add(&r.raw, s, n);
 	}
+	r.cur = NULL;
 	if (csv_fini(&r.p, on_field, on_row, &r) != 0) {
 		if (r.header)
 			header_fault(&r, "unterminated quoted field");

@@ -211,7 +211,7 @@ join_local_windows(int64_t t, const char *line, size_t len)
 	/* in-order input meets the same tumbling window again and again */
 	static int64_t last_start, last_end;
 	static int have_last;
-	int64_t l = tz_local(t), k, i, n, b, st, e;
+	int64_t k, i, n, b, st, e;
 	int any = 0, held = 0, range = 0, r;
 	int64_t p = S.kind == HOP ? S.step : S.size;
 	int64_t mo = S.kind == HOP ? S.step_mo : S.size_mo;
@@ -222,7 +222,7 @@ join_local_windows(int64_t t, const char *line, size_t len)
 		return 0;
 	}
 	/* the period: from the local time's, on while it ends by t */
-	k = lperiod(l, p, mo);
+	k = lperiod(tz_local(t), p, mo);
 	while (instant(lbound(k + 1, p, mo), &b) && b <= t)
 		k++;
 	switch (S.kind) {
