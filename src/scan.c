@@ -17,6 +17,10 @@
 
 #include "scan.h"
 
+#if defined(__SSE2__) && !defined(SCAN_NO_SWAR)
+#include <emmintrin.h>
+#endif
+
 /*
  * jansson's JSON_PARSER_MAX_DEPTH: every value counts, the top one is 1, so
  * 2048 empty arrays nest but 2048 arrays around a number do not.
@@ -24,6 +28,29 @@
 #define MAXDEPTH 2048
 
 typedef unsigned char uchar;
+
+/*
+ * A member key as the last line had it: the bytes from its opening quote
+ * through the colon after it, at most 16 (w, zero-padded, with the mask m
+ * of those in use), and the child it names.
+ */
+struct seen {
+	uint64_t w[2], m[2];
+	const struct node *c;
+	size_t len;
+};
+
+/*
+ * The lines of a stream mostly repeat their keys in the same order, so an
+ * object node remembers the keys of the last object it walked: a member
+ * whose bytes are those of the same member last time needs no key scan.
+ */
+#define SEEN_MAX 32
+
+struct shape {
+	size_t n;
+	struct seen key[SEEN_MAX];
+};
 
 struct node {
 	const char *key;
@@ -36,6 +63,7 @@ struct node {
 	size_t one;		/* the only path in the subtree, or NONE */
 	int plain;		/* key in ASCII ' '..'~' but '"' and '\\' */
 	int kidsplain;		/* every child's key is plain */
+	struct shape *shape;	/* the keys last seen here (if kid) */
 };
 
 #define NONE ((size_t)-1)
@@ -45,6 +73,7 @@ struct scan_paths {
 	size_t *ord;		/* path indices in node order */
 	size_t n;
 	char *keys;		/* the node keys, each followed by 8 NULs */
+	struct shape *shapes;	/* one per node with children */
 };
 
 struct sc {
@@ -139,6 +168,9 @@ ws(const uchar *p, const uchar *end)
 #define SWAR 1
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
+#ifdef __SSE2__
+#define SSE 1		/* 16 bytes at a time in strings */
+#endif
 
 /*
  * Sets the high bit of the bytes of x (8 bytes of a string) that end its
@@ -265,13 +297,29 @@ utf8(struct sc *sc, const uchar *q)
 static INLINE const uchar *
 plain(const uchar *q, const uchar *end)
 {
+#ifdef SSE
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(' ');
+	__m128i x;
+	unsigned m;
+
+	/* a signed compare with ' ' catches the bytes from 0x80 as well */
+	for (; end - q >= 16; q += 16) {
+		x = _mm_loadu_si128((const __m128i *)q);
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bs)),
+		    _mm_cmplt_epi8(x, space)));
+		if (m != 0)
+			return q + __builtin_ctz(m);
+	}
+#endif
 #ifdef SWAR
-	uint64_t x, m;
+	uint64_t y, n;
 
 	for (; end - q >= 8; q += 8) {
-		memcpy(&x, q, 8);
-		if ((m = stops(x)) != 0)
-			return q + __builtin_ctzll(m) / 8;
+		memcpy(&y, q, 8);
+		if ((n = stops(y)) != 0)
+			return q + __builtin_ctzll(n) / 8;
 	}
 #endif
 	while (q < end && !(cls[*q] & C_STR))
@@ -713,6 +761,94 @@ direct(const struct node *nd, const uchar *k, const uchar *end)
 }
 
 /*
+ * Whether the bytes at p are those of the member key ks last time; reads
+ * 8 or 16 bytes, so a key near the end of the line takes the long way.
+ */
+static INLINE int
+seen(const struct seen *ks, const uchar *p, const uchar *end)
+{
+#ifdef SWAR
+	uint64_t a, b = 0;
+
+	if (end - p < (ks->len > 8 ? 16 : 8))
+		return 0;
+	memcpy(&a, p, 8);
+	if (ks->len > 8)
+		memcpy(&b, p + 8, 8);
+	return (((a ^ ks->w[0]) & ks->m[0]) | ((b ^ ks->w[1]) & ks->m[1])) ==
+	    0;
+#else
+	uchar w[16];
+	size_t i;
+
+	if ((size_t)(end - p) < ks->len)
+		return 0;
+	for (i = 0; i < 16; i++)
+		w[i] = ks->w[i / 8] >> 8 * (i % 8);
+	return memcmp(p, w, ks->len) == 0;
+#endif
+}
+
+/*
+ * Remembers k[0..n), a key with its quotes and colon, as member i of the
+ * objects at nd, naming c; a different key there forgets those after it.
+ */
+static void
+remember(const struct node *nd, size_t i, const uchar *k, size_t n,
+    const struct node *c)
+{
+	struct shape *sh = nd->shape;
+	struct seen ks = { { 0, 0 }, { 0, 0 }, c, n }, *was;
+	size_t j;
+
+	if (i >= SEEN_MAX || n > 16 || i > sh->n)
+		return;
+	was = sh->key + i;
+	for (j = 0; j < n; j++) {
+		ks.w[j / 8] |= (uint64_t)k[j] << 8 * (j % 8);
+		ks.m[j / 8] |= (uint64_t)0xff << 8 * (j % 8);
+	}
+	if (i < sh->n && was->w[0] == ks.w[0] && was->w[1] == ks.w[1] &&
+	    was->len == n)
+		return;
+	*was = ks;
+	sh->n = i + 1;
+}
+
+/*
+ * Scans the key of a member at p, an opening quote, of an object at nd
+ * and the colon after it; sets *cp to the child it names (or NULL) and
+ * returns the byte after the colon.
+ */
+static const uchar *
+key(struct sc *sc, const struct node *nd, const uchar *p, size_t i,
+    const struct node **cp)
+{
+	const uchar *end = sc->end, *k = p;
+	const struct node *c;
+	unsigned char fl = 0;
+
+	if ((c = direct(nd, k + 1, end)) != NULL)
+		p = k + c->klen + 2;
+	else {
+		if ((p = str(sc, p, &fl)) == NULL)
+			return NULL;
+		/* a plain key not met above names no child */
+		if (fl || !nd->kidsplain)
+			c = match(sc, nd, k + 1, p - k - 2, fl);
+	}
+	*cp = c;
+	if (p < end && *p == ':') {
+		remember(nd, i, k, p + 1 - k, c);
+		return p + 1;
+	}
+	p = ws(p, end);
+	if (p == end || *p != ':')
+		return unexpected(sc, p);
+	return p + 1;
+}
+
+/*
  * Scans the object at p (depth d), whose trie node nd has children,
  * filling the outputs of the paths below nd.
  */
@@ -720,10 +856,11 @@ static const uchar *
 pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 {
 	const struct scan_paths *ps = sc->ps;
-	const uchar *end = sc->end, *k, *q;
+	const struct shape *sh = nd->shape;
+	const uchar *end = sc->end, *q;
 	const struct node *c;
 	struct jval v;
-	size_t i;
+	size_t i, m;
 
 	/* each test looks for the expected byte before any white space */
 	if (++p == end || *p != '"') {
@@ -731,26 +868,15 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 		if (p < end && *p == '}')
 			return p + 1;
 	}
-	for (;;) {
+	for (m = 0;; m++) {
 		if (p == end || *p != '"')
 			return unexpected(sc, p);
-		k = p;
-		if ((c = direct(nd, k + 1, end)) != NULL)
-			p = k + c->klen + 2;
-		else {
-			v.flags = 0;
-			if ((p = str(sc, p, &v.flags)) == NULL)
-				return NULL;
-			/* a plain key not met above names no child */
-			if (v.flags || !nd->kidsplain)
-				c = match(sc, nd, k + 1, p - k - 2, v.flags);
-		}
-		if (p == end || *p != ':') {
-			p = ws(p, end);
-			if (p == end || *p != ':')
-				return unexpected(sc, p);
-		}
-		p = ws(p + 1, end);
+		if (m < sh->n && seen(&sh->key[m], p, end)) {
+			c = sh->key[m].c;
+			p += sh->key[m].len;
+		} else if ((p = key(sc, nd, p, m, &c)) == NULL)
+			return NULL;
+		p = ws(p, end);
 		if (c == NULL) {
 			if ((p = val(sc, p, d + 1, &v)) == NULL)
 				return NULL;
@@ -992,6 +1118,7 @@ layout(struct scan_paths *ps, struct tnode *t, size_t nt, size_t *term,
 		nd[i].kid = t[v].kid ? nd + idx[t[v].kid] : NULL;
 		nd[i].next = t[v].next ? nd + idx[t[v].next] : NULL;
 		nd[i].tlo = nd[i].thi = 0;
+		nd[i].shape = ps->shapes + i;
 	}
 	/* count paths per node, then place them in node order */
 	for (i = 0; i < ps->n; i++)
@@ -1046,7 +1173,7 @@ tbuild(struct tnode *t, char *text, size_t n, size_t *term)
 }
 
 /*
- * The trie and everything scan_object needs live in five allocations that
+ * The trie and everything scan_object needs live in six allocations that
  * scan_free releases; the scratch tree is freed before returning.
  */
 int
@@ -1081,10 +1208,12 @@ scan_compile(const char *const *paths, size_t n)
 	ps->keys = calloc(len + 8 * max, 1);
 	ps->nodes = calloc(max, sizeof(*ps->nodes));
 	ps->ord = calloc(n ? n : 1, sizeof(*ps->ord));
+	ps->shapes = calloc(max, sizeof(*ps->shapes));
 	text = malloc(len ? len : 1);
 	t = calloc(max, sizeof(*t));
 	scr = calloc(4 * max + n + 1, sizeof(*scr));
-	if (ps->keys && ps->nodes && ps->ord && text && t && scr) {
+	if (ps->keys && ps->nodes && ps->ord && ps->shapes && text && t &&
+	    scr) {
 		for (i = 0, len = 0; i < n; i++, len += l) {
 			l = strlen(paths[i]) + 1;
 			memcpy(text + len, paths[i], l);
@@ -1111,5 +1240,6 @@ scan_free(struct scan_paths *ps)
 	free(ps->keys);
 	free(ps->nodes);
 	free(ps->ord);
+	free(ps->shapes);
 	free(ps);
 }

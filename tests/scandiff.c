@@ -834,8 +834,27 @@ randomline(struct line *l)
 	else
 		gobj(l, 0);
 	gws(l);
-	if (pick(2))
-		mutate(l);
+}
+
+/*
+ * Checks a random line and then up to three mutations of it: the scanner
+ * remembers the keys of the last line, so a mutant checks what it does
+ * when a line only mostly repeats the one before.
+ */
+static void
+randomlines(struct line *l, struct line *m, size_t count)
+{
+	size_t k = pick(4);
+
+	randomline(l);
+	if (k == 0 || pick(2))
+		check(l->p, l->len);
+	while (k-- > 0 && nlines < count) {
+		m->len = 0;
+		add(m, l->p, l->len);
+		mutate(m);
+		check(m->p, m->len);
+	}
 }
 
 static int
@@ -868,7 +887,7 @@ readfile(const char *name)
 int
 main(int argc, char **argv)
 {
-	struct line l = { 0 };
+	struct line l = { 0 }, m = { 0 };
 	size_t count = 300000, i;
 	int c, rc = 0, verbose = 0;
 
@@ -896,14 +915,13 @@ main(int argc, char **argv)
 		check(table[i].s, table[i].n);
 	depths(&l, count);
 	deeppaths(&l, count);
-	while (nlines < count) {
-		randomline(&l);
-		check(l.p, l.len);
-	}
+	while (nlines < count)
+		randomlines(&l, &m, count);
 	for (; optind < argc; optind++)
 		if (readfile(argv[optind]) != 0)
 			rc = 2;
 	free(l.p);
+	free(m.p);
 	scan_free(tps);
 	if (verbose) {
 		fprintf(stderr, "scandiff: %zu of %zu lines valid; found:",
