@@ -68,6 +68,7 @@ wait_readable(struct input *in, int64_t deadline)
 
 	if (in->regular || poll(&p, 1, 0) > 0)
 		return 1;
+	out_flush();
 	fflush(NULL);
 	for (;;) {
 		if (deadline < 0) {
@@ -98,6 +99,7 @@ follow_wait(int64_t deadline)
 	int64_t left = 100000000;	/* as tail -f looks again: 0.1 s */
 	struct timespec ts;
 
+	out_flush();
 	fflush(NULL);
 	if (deadline >= 0 && deadline - tm_mono() < left)
 		left = deadline - tm_mono();

@@ -46,7 +46,7 @@ flush_out(int commit)
 		if (!commit)
 			return;
 		out_write(p, n);
-		if (fflush(stdout) == EOF)
+		if (out_flush() == EOF)
 			die(1, "write error: %s", strerror(errno));
 		S.out.len = 0;
 		return;

@@ -204,7 +204,7 @@ move(const char *map, off_t *off, size_t n)
 		if (k < 0 && (errno == EINVAL || errno == ENOSYS)) {
 			/* a file system splice does not take: write it */
 			out_write(map + *off, n);
-			fflush(stdout);
+			out_flush();
 			*off += (off_t)n;
 			return;
 		}
@@ -240,7 +240,7 @@ pass_mapped(void)
 	if (map == MAP_FAILED)
 		return;
 	madvise((void *)map, (size_t)size, MADV_SEQUENTIAL);
-	fflush(stdout);
+	out_flush();
 	while (pos < size) {
 		/* whole lines: to the next barrier's line, or about 1 MiB */
 		if (S.every_n) {
@@ -266,7 +266,7 @@ pass_mapped(void)
 		if (map[pos - 1] != '\n')
 			out_write("\n", 1);	/* the last line's */
 		schedule(1);
-		fflush(stdout);
+		out_flush();
 	}
 	munmap((void *)map, (size_t)size);
 	if (lseek(S.in.fd, pos, SEEK_SET) < 0)

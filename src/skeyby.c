@@ -118,6 +118,7 @@ spawn(size_t i)
 	/* close-on-exec: no shard holds another's pipe open */
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
 		die(1, "pipe: %s", strerror(errno));
+	out_flush();
 	fflush(NULL);
 	if ((s->pid = fork()) < 0)
 		die(1, "fork: %s", strerror(errno));
@@ -150,7 +151,7 @@ abandon(int status)
 	for (i = 0; i < S.n; i++)
 		if (shards[i].pid > 0)
 			waitpid(shards[i].pid, NULL, 0);
-	fflush(stdout);
+	out_flush();
 	exit(status);
 }
 
@@ -522,7 +523,7 @@ wait_io(void)
 			ms = 10;
 	if (n == 0 && ms < 0)
 		return;
-	fflush(stdout);
+	out_flush();
 	while (poll(p, n, ms) < 0)
 		if (errno != EINTR)
 			die(1, "poll: %s", strerror(errno));

@@ -10,15 +10,27 @@
 
 const char *progname = "streamutils";
 
+/*
+ * Output records gather here and go to stdio a buffer at a time: a call
+ * to fwrite costs more than copying a short line.  On a terminal each
+ * line goes at once, as stdio's line buffering would send it.
+ */
+static struct {
+	char p[1 << 16];
+	size_t len;
+	int tty;
+} out;
+
+static void out_drain(void);
+
 void
 tool_init(const char *name)
 {
-	static char obuf[1 << 16];
-
 	progname = name;
 	signal(SIGPIPE, SIG_DFL);
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	/* out's buffer is the only one a pipe or file needs */
+	if (!(out.tty = isatty(STDOUT_FILENO)))
+		setvbuf(stdout, NULL, _IONBF, 0);
 }
 
 static _Noreturn void
@@ -239,7 +251,7 @@ vmsg(const char *fmt, va_list ap)
 {
 	struct buf m = { 0 };
 
-	fflush(stdout);
+	out_flush();
 	buf_vprintf(&m, fmt, ap);
 	fprintf(stderr, "%s: %s\n", progname, m.p ? m.p : "");
 	buf_free(&m);
@@ -283,6 +295,7 @@ usage_error(const char *fmt, ...)
 void
 finish(int status)
 {
+	out_drain();
 	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF) {
 		if (errno == EPIPE)
 			exit(status);
@@ -303,18 +316,49 @@ write_failed(void)
 	exit(1);
 }
 
-void
-out_line(const char *p, size_t n)
+static void
+out_drain(void)
 {
-	/* the newline by putc: a second fwrite costs more than the line */
-	if ((n > 0 && fwrite(p, 1, n, stdout) != n) || putc('\n', stdout) ==
-	    EOF)
+	if (out.len > 0 && fwrite(out.p, 1, out.len, stdout) != out.len)
 		write_failed();
+	out.len = 0;
+}
+
+int
+out_flush(void)
+{
+	out_drain();
+	return fflush(stdout);
 }
 
 void
 out_write(const void *p, size_t n)
 {
-	if (n > 0 && fwrite(p, 1, n, stdout) != n)
-		write_failed();
+	if (n > sizeof(out.p) - out.len) {
+		out_drain();
+		if (n > sizeof(out.p)) {
+			if (fwrite(p, 1, n, stdout) != n)
+				write_failed();
+			return;
+		}
+	}
+	memcpy(out.p + out.len, p, n);
+	out.len += n;
+	if (out.tty && memchr(p, '\n', n) != NULL)
+		out_flush();
+}
+
+void
+out_line(const char *p, size_t n)
+{
+	if (n >= sizeof(out.p) - out.len) {
+		out_write(p, n);
+		out_write("\n", 1);
+		return;
+	}
+	memcpy(out.p + out.len, p, n);
+	out.len += n;
+	out.p[out.len++] = '\n';
+	if (out.tty)
+		out_flush();
 }

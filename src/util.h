@@ -95,10 +95,20 @@ _Noreturn void usage_error(const char *fmt, ...)
  */
 _Noreturn void finish(int status);
 
-/* Writes to stdout, ending the tool quietly when the reader went away. */
+/*
+ * Writes to stdout, ending the tool quietly when the reader went away.
+ * The bytes wait in a buffer of util's own (on a terminal, only until the
+ * line ends): any other writer of stdout calls out_flush first.
+ */
 void out_write(const void *p, size_t n);
 
 /* The same for a line p[0..n) and its newline. */
 void out_line(const char *p, size_t n);
+
+/*
+ * Sends what out_write holds to stdout and flushes stdio's buffer too;
+ * returns what fflush returns.
+ */
+int out_flush(void);
 
 #endif
