@@ -627,6 +627,30 @@ val(struct sc *sc, const uchar *p, size_t d, struct jval *v)
 }
 
 /*
+ * Scans the value at p, at depth d, that no path asks for: the usual
+ * string or number goes straight to its scanner.
+ */
+static INLINE const uchar *
+skipval(struct sc *sc, const uchar *p, size_t d)
+{
+	const uchar *q;
+	struct jval v;
+
+	if (d > MAXDEPTH)
+		return val(sc, p, d, &v);	/* which fails */
+	if (p < sc->end && *p == '"') {
+		q = plain(p + 1, sc->end);
+		if (q < sc->end && *q == '"')
+			return q + 1;
+	} else if (p < sc->end && ((cls[*p] & C_DIG) || *p == '-')) {
+		if ((q = num(sc, p, &v)) != NULL && q < sc->end && *q == '\0')
+			q++;
+		return q;
+	}
+	return val(sc, p, d, &v);
+}
+
+/*
  * Decodes one character of a string body that str() accepted, at *pp,
  * into b as UTF-8; returns its length.
  */
@@ -762,19 +786,18 @@ direct(const struct node *nd, const uchar *k, const uchar *end)
 
 /*
  * Whether the bytes at p are those of the member key ks last time; reads
- * 8 or 16 bytes, so a key near the end of the line takes the long way.
+ * 16 bytes, so a key near the end of the line takes the long way.
  */
 static INLINE int
 seen(const struct seen *ks, const uchar *p, const uchar *end)
 {
 #ifdef SWAR
-	uint64_t a, b = 0;
+	uint64_t a, b;
 
-	if (end - p < (ks->len > 8 ? 16 : 8))
+	if (end - p < 16)
 		return 0;
 	memcpy(&a, p, 8);
-	if (ks->len > 8)
-		memcpy(&b, p + 8, 8);
+	memcpy(&b, p + 8, 8);
 	return (((a ^ ks->w[0]) & ks->m[0]) | ((b ^ ks->w[1]) & ks->m[1])) ==
 	    0;
 #else
@@ -869,8 +892,11 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 			return p + 1;
 	}
 	for (m = 0;; m++) {
-		if (p == end || *p != '"')
-			return unexpected(sc, p);
+		if (p == end || *p != '"') {
+			p = ws(p, end);
+			if (p == end || *p != '"')
+				return unexpected(sc, p);
+		}
 		if (m < sh->n && seen(&sh->key[m], p, end)) {
 			c = sh->key[m].c;
 			p += sh->key[m].len;
@@ -878,7 +904,7 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 			return NULL;
 		p = ws(p, end);
 		if (c == NULL) {
-			if ((p = val(sc, p, d + 1, &v)) == NULL)
+			if ((p = skipval(sc, p, d + 1)) == NULL)
 				return NULL;
 		} else {
 			/* a later duplicate replaces all an earlier one gave */
@@ -901,11 +927,13 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 					sc->out[ps->ord[i]] = v;
 			p = q;
 		}
-		if (p == end || (*p != ',' && *p != '}'))
-			p = ws(p, end);
 		if (p < end && *p == ',') {
-			if (++p == end || *p != '"')
-				p = ws(p, end);
+			p++;
+			continue;
+		}
+		p = ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
 			continue;
 		}
 		if (p < end && *p == '}')
