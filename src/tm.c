@@ -408,6 +408,16 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 
 	if ((r = date_minute(s, n, &i, &secs)) < 0)
 		return -1;
+	/* the usual rest, ":SS.mmmZ", at once */
+	if (r == 1 && n - i == 8 && s[i] == ':' && s[i + 3] == '.' &&
+	    s[i + 7] == 'Z' && isdig(s[i + 1]) && s[i + 1] < '6' &&
+	    isdig(s[i + 2]) && isdig(s[i + 4]) && isdig(s[i + 5]) &&
+	    isdig(s[i + 6])) {
+		secs += (s[i + 1] - '0') * 10 + s[i + 2] - '0';
+		frac = ((s[i + 4] - '0') * 100 + (s[i + 5] - '0') * 10 +
+		    s[i + 6] - '0') * INT64_C(1000000);
+		return make_instant(secs, 0, frac, ns) == 0 ? 0 : -3;
+	}
 	if (r == 1) {
 		if (i < n && s[i] == ':') {
 			i++;

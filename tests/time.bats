@@ -265,13 +265,35 @@ EOF
 	    2026-04-31T00:00:00Z 2026-00-10T00:00:00Z 2026-01-00T00:00:00Z \
 	    2026-11-23T20:60:00Z 2026-11-23T24:00:00Z \
 	    2026-11-23T20:00:01+24:00 2026-11-23T20:00:01ZZ \
-	    '2026-11-23T20:00:01 Z' 26-11-23T20:00:01Z now ''; do
+	    '2026-11-23T20:00:01 Z' 26-11-23T20:00:01Z now '' \
+	    2026-11-23T20:00:60.000Z 2026-11-23T20:00:5x.000Z \
+	    2026-11-23T20:00:01.0x0Z 2026-11-23T20:00:01.000X \
+	    2026-11-23T20:00:01:000Z; do
 		run --separate-stderr swindow --tumble 1s -a count \
 		    <<<"{\"ts\":\"$v\"}"
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
 		[ "$stderr" = "swindow: line 1: bad time \"$v\" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)" ]
 	done
+}
+
+@test "RFC 3339: the usual milliseconds and Z, after a time of the same minute" {
+	# the second line shares the first's date and minute, which the
+	# parser keeps: only its seconds and fraction are read anew
+	run --separate-stderr swindow --skip-bad --tumble 1ns --time-out ns \
+	    -a count <<'EOF'
+{"ts":"2026-11-23T20:07:00.000Z"}
+{"ts":"2026-11-23T20:07:59.999Z"}
+{"ts":"2026-11-23T20:07:09.120Z"}
+{"ts":"2026-11-23T20:07:60.000Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ "$stderr" = 'swindow: 1 bad record skipped' ]
+	expect <<'EOF'
+{"window_start":1795464420000000000,"window_end":1795464420000000001,"count":1}
+{"window_start":1795464429120000000,"window_end":1795464429120000001,"count":1}
+{"window_start":1795464479999000000,"window_end":1795464479999000001,"count":1}
+EOF
 }
 
 @test "RFC 3339: leap days of leap years are good" {
