@@ -451,17 +451,17 @@ quantile(double *v, size_t n, double q)
 static void
 put_double(struct buf *out, double d)
 {
-	char tmp[NUM_MAXLEN];
-
-	buf_add(out, tmp, num_fmt_double(d, tmp));
+	if (out->cap - out->len <= NUM_MAXLEN)
+		buf_grow(out, NUM_MAXLEN);
+	out->len += num_fmt_double(d, out->p + out->len);
 }
 
 static void
 put_int(struct buf *out, int64_t v)
 {
-	char tmp[NUM_MAXLEN];
-
-	buf_add(out, tmp, num_fmt_int(v, tmp));
+	if (out->cap - out->len <= NUM_MAXLEN)
+		buf_grow(out, NUM_MAXLEN);
+	out->len += num_fmt_int(v, out->p + out->len);
 }
 
 /* [{"value":V,"count":C}, ...]: the N most frequent, or null for none. */

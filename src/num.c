@@ -86,26 +86,34 @@ void
 num_decimal(const char *s, size_t n, struct num_dec *x)
 {
 	int64_t zeros = 0, frac = 0, e = 0;
-	size_t i = 0;
+	size_t i = 0, lim;
 	int nd = 0, point = 0, eneg = 0;
+	uint64_t mant = 0;
 
 	memset(x, 0, sizeof(*x));
 	x->inttoken = 1;
 	if (i < n && s[i] == '-')
 		x->neg = 1, i++;
-	/* most numbers: a few digits, perhaps a point and a few more */
-	for (; i < n && isdig(s[i]) && nd < 19; i++, nd++)
-		x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
+	/*
+	 * Most numbers: a few digits, perhaps a point and a few more, 19 at
+	 * most (mant is a local: a store through x per digit would not be)
+	 */
+	lim = n - i > 19 ? i + 19 : n;
+	for (; i < lim && isdig(s[i]); i++)
+		mant = mant * 10 + (uint64_t)(s[i] - '0');
+	nd = (int)(i - (size_t)x->neg);
 	if (i < n && s[i] == '.') {
 		x->inttoken = 0;
-		for (i++; i < n && isdig(s[i]) && nd < 19; i++, nd++, frac++)
-			x->mant = x->mant * 10 + (uint64_t)(s[i] - '0');
+		lim = n - i - 1 > (size_t)(19 - nd) ? i + 1 + (19 - nd) : n;
+		for (i++; i < lim && isdig(s[i]); i++, frac++)
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (i == n) {
-		for (; frac > 0 && x->mant % 10 == 0 && x->mant; frac--)
-			x->mant /= 10;
+		for (; frac > 0 && mant % 10 == 0 && mant; frac--)
+			mant /= 10;
+		x->mant = mant;
 		x->exp = -frac;
-		if (x->mant == 0)
+		if (mant == 0)
 			x->neg = 0, x->exp = 0;
 		return;
 	}
@@ -402,18 +410,19 @@ num_fmt_double(double d, char *dst)
 size_t
 num_fmt_int(int64_t v, char *dst)
 {
-	char tmp[NUM_MAXLEN], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	size_t n;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t;
+	size_t n = (size_t)(v < 0) + 1, i;
 
+	/* count the digits, then write them from the last */
+	for (t = u; t >= 10; t /= 10)
+		n++;
+	if (v < 0)
+		dst[0] = '-';
+	dst[n] = '\0';
+	i = n;
 	do {
-		*--p = (char)('0' + u % 10);
+		dst[--i] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	if (v < 0)
-		*--p = '-';
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(dst, p, n);
-	dst[n] = '\0';
 	return n;
 }
