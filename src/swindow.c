@@ -118,18 +118,15 @@ add_path(const char *p)
 	return (int)S.npaths++;
 }
 
-static char *
+static struct buf
 field_prefix(const char *name)
 {
 	struct buf b = { 0 };
-	char *s;
 
 	buf_addc(&b, ',');
 	buf_jstr(&b, name, strlen(name));
 	buf_addc(&b, ':');
-	s = xmemdup(b.p, b.len);
-	buf_free(&b);
-	return s;
+	return b;
 }
 
 static void
@@ -152,10 +149,10 @@ setup(void)
 		die(1, "out of memory");
 	S.vals = xcalloc(S.npaths + 1, sizeof(*S.vals));
 	S.ins = xcalloc(S.naggs, sizeof(*S.ins));
-	S.keyprefix = xcalloc(S.nkeys + 1, sizeof(char *));
+	S.keyprefix = xcalloc(S.nkeys + 1, sizeof(*S.keyprefix));
 	for (i = 0; i < S.nkeys; i++)
 		S.keyprefix[i] = field_prefix(S.keynames[i]);
-	S.aggprefix = xcalloc(S.naggs, sizeof(char *));
+	S.aggprefix = xcalloc(S.naggs, sizeof(*S.aggprefix));
 	for (i = 0; i < S.naggs; i++)
 		S.aggprefix[i] = field_prefix(S.aggs[i].name);
 	if (S.nkeys == 0) {
@@ -182,13 +179,13 @@ cleanup(void)
 	for (i = 0; i < S.nkeys; i++) {
 		free(S.keys[i]);
 		free(S.keynames[i]);
-		free(S.keyprefix[i]);
+		buf_free(&S.keyprefix[i]);
 	}
 	free(S.keys);
 	free(S.keynames);
 	free(S.keyprefix);
 	for (i = 0; i < S.naggs; i++)
-		free(S.aggprefix[i]);
+		buf_free(&S.aggprefix[i]);
 	free(S.aggprefix);
 	agg_spec_free(S.aggs, S.naggs);
 	buf_free(&S.scratch);

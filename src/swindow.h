@@ -114,8 +114,8 @@ struct swindow {
 	struct jval *vals;
 	struct agg_in *ins;
 	struct buf scratch, keybuf, out;
-	char **keyprefix;	/* ,"name": per key and per aggregate */
-	char **aggprefix;
+	struct buf *keyprefix;	/* ,"name": per key and per aggregate */
+	struct buf *aggprefix;
 
 	struct slot *pool;
 	uint32_t npool, poolcap, *freeslots, nfree;

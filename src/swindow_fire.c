@@ -91,14 +91,14 @@ emit(struct win *w, int revision, int final)
 		put_time(o, w->end);
 	}
 	for (i = 0; i < S.nkeys; i++) {
-		buf_adds(o, S.keyprefix[i]);
+		buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
 		if (S.nkeys == 1)
 			buf_add(o, w->key, w->klen);
 		else
 			key_part(w->key, w->klen, i, o);
 	}
 	for (i = 0; i < S.naggs; i++) {
-		buf_adds(o, S.aggprefix[i]);
+		buf_add(o, S.aggprefix[i].p, S.aggprefix[i].len);
 		agg_output(&S.aggs[i], &w->agg[i], o);
 	}
 	if (S.has_lateness) {
