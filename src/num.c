@@ -221,25 +221,26 @@ num_parse_double(const char *s, size_t n)
 static size_t
 put_fixed(uint64_t m, size_t k, int neg, char *dst)
 {
-	char digits[NUM_MAXLEN];
-	size_t n = 0, len = 0, i;
+	size_t n = 1, len, i;
+	uint64_t t;
 
 	while (k > 0 && m % 10 == 0)
 		m /= 10, k--;
-	do {
-		digits[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m);
-	while (n <= k)
-		digits[n++] = '0';
-	if (neg)
-		dst[len++] = '-';
-	for (i = n; i-- > 0;) {
-		dst[len++] = digits[i];
-		if (i == k && k > 0)
-			dst[len++] = '.';
-	}
+	/* n digits, at least one before the point; written from the last */
+	for (t = m; t >= 10; t /= 10)
+		n++;
+	if (n <= k)
+		n = k + 1;
+	len = (size_t)neg + n + (k > 0);
 	dst[len] = '\0';
+	if (neg)
+		dst[0] = '-';
+	for (i = len, n = 0; i > (size_t)neg; n++) {
+		if (n == k && k > 0)
+			dst[--i] = '.';
+		dst[--i] = (char)('0' + m % 10);
+		m /= 10;
+	}
 	return len;
 }
 
