@@ -4,16 +4,41 @@
 #include "map.h"
 #include "util.h"
 
-uint64_t
-hash_bytes(const void *p, size_t n)
+/* splitmix64's finalizer: every bit of x reaches the low bits the mask
+ * takes */
+static inline uint64_t
+mix(uint64_t x)
 {
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t i;
+	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ x >> 27) * 0x94d049bb133111ebULL;
+	return x ^ x >> 31;
+}
 
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ULL;
-	h ^= h >> 32;	/* FNV's low bits mix poorly; the mask uses them */
+/*
+ * The table's hash, 8 bytes at a time (skeyby's routing hash, FNV-1a in
+ * rec.c, goes byte by byte and must stay so).  The last 4 to 8 bytes are
+ * read as two words that may overlap, fewer as three bytes; with the
+ * length in the seed, each key of a length gives its own words.
+ */
+static uint64_t
+map_hash(const void *key, size_t n)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+	uint32_t a, b;
+
+	for (; n > 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h ^ w);
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else if (n > 0) {
+		w = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+	}
+	h = mix(h ^ w);
 	return h ? h : 1;
 }
 
@@ -49,7 +74,7 @@ void **
 map_get(struct map *m, const void *key, size_t klen, int create,
     int *created)
 {
-	uint64_t h = hash_bytes(key, klen);
+	uint64_t h = map_hash(key, klen);
 	struct map_slot *s;
 
 	if (m->cap) {
@@ -80,7 +105,7 @@ map_del(struct map *m, const void *key, size_t klen)
 
 	if (m->cap == 0)
 		return;
-	s = find(m, hash_bytes(key, klen), key, klen);
+	s = find(m, map_hash(key, klen), key, klen);
 	if (s->hash == 0)
 		return;
 	if (!m->borrow)

@@ -19,13 +19,6 @@ struct map {
 };
 
 /*
- * A 64-bit hash of p[0..n), the same on every run and machine: FNV-1a,
- * h then XOR h >> 32, and 1 for 0.  skeyby routes keys by it, and its man
- * page says so: it must never change.
- */
-uint64_t hash_bytes(const void *p, size_t n);
-
-/*
  * Finds key; when absent and create is set, adds it with a NULL value and
  * sets *created.  A map with borrow set stores the key pointer itself,
  * which must then live as long as the entry (a value that holds its key

@@ -857,6 +857,24 @@ key_text(const struct jval *vals, const int *field, size_t n,
 	buf_addc(out, ']');
 }
 
+/*
+ * A 64-bit hash of p[0..n), the same on every run and machine: FNV-1a,
+ * h then XOR h >> 32, and 1 for 0.  skeyby routes keys by it, and its man
+ * page says so: it must never change.
+ */
+static uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	h ^= h >> 32;	/* FNV's low bits mix poorly; "% n" uses them */
+	return h ? h : 1;
+}
+
 size_t
 key_shard(const char *k, size_t len, size_t n)
 {

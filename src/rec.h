@@ -70,7 +70,7 @@ void key_text(const struct jval *vals, const int *field, size_t n,
     struct buf *out);
 
 /*
- * The shard of key text k[0..len) among n: hash_bytes of it modulo n,
+ * The shard of key text k[0..len) among n: its FNV-1a hash modulo n,
  * which skeyby's man page gives: the same on every run, machine and
  * build.
  */
