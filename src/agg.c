@@ -158,13 +158,15 @@ agg_spec_free(struct agg_spec *specs, size_t n)
 }
 
 /*
- * Reads a number or a numeric string into in: its double, its integer
- * when it is an integer token, and its exact decimal value.  The text
- * stays in scratch when a sum must read it again (many digits, or many
- * after the point).  0, or -1 for any other value.
+ * Reads a number or a numeric string into in: its exact decimal value,
+ * and with whole set its double and its integer when it is an integer
+ * token (sums and averages need only the decimal).  The text stays in
+ * scratch when a sum must read it again (many digits, or many after the
+ * point).  0, or -1 for any other value.
  */
 static int
-to_num(const struct jval *v, struct agg_in *in, struct buf *scratch)
+to_num(const struct jval *v, struct agg_in *in, struct buf *scratch,
+    int whole)
 {
 	const char *s = v->p;
 	size_t n = v->len, mark = scratch->len;
@@ -185,8 +187,11 @@ to_num(const struct jval *v, struct agg_in *in, struct buf *scratch)
 		return -1;
 	}
 	num_decimal(s, n, &in->dec);
-	x->isint = in->dec.inttoken && num_dec_int(&in->dec, &x->i);
-	x->d = x->isint ? (double)x->i : num_dec_double(&in->dec, s, n);
+	if (whole) {
+		x->isint = in->dec.inttoken && num_dec_int(&in->dec, &x->i);
+		x->d = x->isint ? (double)x->i : num_dec_double(&in->dec, s,
+		    n);
+	}
 	scratch->len = mark;
 	if (in->dec.wide || in->dec.exp < -38) {
 		in->off = scratch->len;
@@ -223,7 +228,8 @@ agg_prepare(const struct agg_spec *a, const struct jval *v,
 		in->len = scratch->len - in->off;
 		return 0;
 	default:
-		if (to_num(v, in, scratch) != 0) {
+		if (to_num(v, in, scratch, a->func != AG_SUM &&
+		    a->func != AG_AVG) != 0) {
 			*why = "not a number";
 			return -1;
 		}
