@@ -334,6 +334,8 @@ out_flush(void)
 void
 out_write(const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* p may be NULL then: an empty buffer's */
 	if (n > sizeof(out.p) - out.len) {
 		out_drain();
 		if (n > sizeof(out.p)) {
