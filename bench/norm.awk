@@ -1,7 +1,9 @@
 # norm.awk — normalise a tool's window output for comparison:
 #   {"window_start":...,"user":...,"count":...,"sum_bytes":...,"avg_latency_ms":...}
-# becomes "WINDOW_START_EPOCH_MS USER COUNT SUM AVG" with AVG rounded to 6
-# significant digits (pipe through LC_ALL=C sort). Tolerates any key order,
+# becomes "WINDOW_START_EPOCH_MS USER COUNT SUM AVG" with AVG rounded to 12
+# significant digits (pipe through LC_ALL=C sort): a double sum's last bits
+# vanish there, where 6 digits could round an exact half (swindow's exact
+# averages) and a double's sum of it apart. Tolerates any key order,
 # blank space after ':' and ',' (Miller), window_start as an RFC 3339 string
 # (fraction and Z or +hh:mm offset allowed) or as epoch seconds/ms number.
 # A line it cannot read becomes "BAD <line>" so it shows up in the diff;
@@ -70,6 +72,6 @@ NF == 0 { next }
 	else ws = wcache[ws] = epoch_ms(ws)
 	if (ws == "") bad = 1
 	if (bad) { print "BAD " $0; next }
-	if (a ~ /^-?[0-9]/) a = sprintf("%.6g", a)
+	if (a ~ /^-?[0-9]/) a = sprintf("%.12g", a)
 	printf "%s %s %.0f %.0f %s\n", ws, u, c, s, a
 }
