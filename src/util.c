@@ -23,6 +23,27 @@ static struct {
 
 static void out_drain(void);
 
+/*
+ * Hands what out holds to stdio: 0, or -1 when the write failed (what
+ * failed is dropped, as stdio drops it).
+ */
+static int
+out_send(void)
+{
+	size_t n = out.len;
+
+	out.len = 0;
+	return n > 0 && fwrite(out.p, 1, n, stdout) != n ? -1 : 0;
+}
+
+/* Whatever ends the tool (exit, die, out of memory) writes out first, as
+ * exit flushes stdio's buffers. */
+static void
+out_atexit(void)
+{
+	out_send();
+}
+
 void
 tool_init(const char *name)
 {
@@ -31,6 +52,7 @@ tool_init(const char *name)
 	/* out's buffer is the only one a pipe or file needs */
 	if (!(out.tty = isatty(STDOUT_FILENO)))
 		setvbuf(stdout, NULL, _IONBF, 0);
+	atexit(out_atexit);
 }
 
 static _Noreturn void
@@ -251,6 +273,8 @@ vmsg(const char *fmt, va_list ap)
 {
 	struct buf m = { 0 };
 
+	/* what came before the message goes first; a write that fails here
+	 * is left to the next write or to finish */
 	out_flush();
 	buf_vprintf(&m, fmt, ap);
 	fprintf(stderr, "%s: %s\n", progname, m.p ? m.p : "");
@@ -319,16 +343,16 @@ write_failed(void)
 static void
 out_drain(void)
 {
-	if (out.len > 0 && fwrite(out.p, 1, out.len, stdout) != out.len)
+	if (out_send() != 0)
 		write_failed();
-	out.len = 0;
 }
 
 int
 out_flush(void)
 {
-	out_drain();
-	return fflush(stdout);
+	int r = out_send();
+
+	return fflush(stdout) == EOF || r != 0 ? EOF : 0;
 }
 
 void

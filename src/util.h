@@ -120,8 +120,9 @@ void out_write(const void *p, size_t n);
 void out_line(const char *p, size_t n);
 
 /*
- * Sends what out_write holds to stdout and flushes stdio's buffer too;
- * returns what fflush returns.
+ * Sends what out_write holds to stdout and flushes stdio's buffer too,
+ * as fflush(stdout) does: EOF when a write failed (which ferror(stdout)
+ * and finish then tell), else 0.
  */
 int out_flush(void);
 

@@ -210,3 +210,48 @@ EOF
 {"window_start":1,"window_end":2,"k":-9.223372036854775809e18,"count":1}
 EOF
 }
+
+# ulimit -v leaves no room for ASan's shadow memory or for valgrind
+plain_binary() {
+	local bin
+	bin=$(command -v "$1")
+	[ "$(head -c 2 "$bin")" != '#!' ] && ! ldd "$bin" 2>/dev/null |
+	    grep -q libasan
+}
+
+@test "out of memory: the results already made still reach stdout (were lost)" {
+	plain_binary swindow || skip "a sanitizer or valgrind build"
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' '{"ts":1}' '{"ts":12}' '{"ts":23}' '{"ts":34}' \
+	    '{"ts":45}' '{"ts":56}' > big
+	# then a "line" of 200 MB of NULs (sparse: no disk), more than the
+	# tool may hold
+	truncate -s 200M big
+	run --separate-stderr sh -c 'ulimit -v 60000; swindow -t ts -d 0s \
+	    --tumble 10s --time-unit s -a count big'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "swindow: out of memory" ]
+	expect <<'EOF'
+{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:00:10Z","count":1}
+{"window_start":"1970-01-01T00:00:10Z","window_end":"1970-01-01T00:00:20Z","count":1}
+{"window_start":"1970-01-01T00:00:20Z","window_end":"1970-01-01T00:00:30Z","count":1}
+{"window_start":"1970-01-01T00:00:30Z","window_end":"1970-01-01T00:00:40Z","count":1}
+{"window_start":"1970-01-01T00:00:40Z","window_end":"1970-01-01T00:00:50Z","count":1}
+EOF
+}
+
+@test "a full stdout does not take the place of the error that ends a tool" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' '{"ts":1}' '{"ts":12}' '{"ts":23}' '{"ts":34}' \
+	    '{"ts":45}' '{"ts":"bad"}' > in
+	run --separate-stderr sh -c 'swindow -t ts -d 0s --tumble 10s \
+	    --time-unit s -a count in > /dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'swindow: in: line 6: bad time "bad" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)' ]
+	# nor of a shard's failure: skeyby exits with the shard's status
+	printf '{"k":1}\n{"k":2}\n{"k":3}\n' > keys
+	run --separate-stderr sh -c "skeyby -k k -n 2 -- sh -c 'cat; exit 3' \
+	    < keys > /dev/full"
+	[ "$status" -eq 3 ]
+	[[ "$stderr" =~ ^skeyby:\ shard\ [01]\ \(sh\)\ exited\ with\ status\ 3$ ]]
+}
