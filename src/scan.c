@@ -5,10 +5,12 @@
  * walked recursively (as deep as the longest path); everything else is
  * skipped by an iterative loop, so hostile nesting costs no stack.
  *
- * Speed comes from the usual line being compact and plain: each test
- * looks for the expected byte before skipping white space, strings are
- * scanned 8 bytes at a time, a requested key is recognised by comparing
- * its bytes in place, and errors are formatted off the fast path.
+ * Speed comes from the usual line being compact and plain and like the
+ * one before: a line of the last flat line's shape is checked against it
+ * member by member (replay); otherwise each test looks for the expected
+ * byte before skipping white space, strings are scanned 16 bytes at a
+ * time, a key is recognised by comparing its bytes in place with the key
+ * there last time, and errors are formatted off the fast path.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,13 +33,15 @@ typedef unsigned char uchar;
 
 /*
  * A member key as the last line had it: the bytes from its opening quote
- * through the colon after it, at most 16 (w, zero-padded, with the mask m
- * of those in use), and the child it names.
+ * (in a flat template, from the '{' or ',' before it) through the colon
+ * after it, at most 16 (w, zero-padded, with the mask m of those in use),
+ * and the child it names.
  */
 struct seen {
 	uint64_t w[2], m[2];
 	const struct node *c;
 	size_t len;
+	int str;		/* flat template: the value was a string */
 };
 
 /*
@@ -50,6 +54,23 @@ struct seen {
 struct shape {
 	size_t n;
 	struct seen key[SEEN_MAX];
+};
+
+/*
+ * Most streams are of flat lines of one shape: an object of plain keys
+ * whose values are plain strings and numbers, no white space.  The last
+ * such line is kept as a template; a line that has the same bytes
+ * between its values and values of the same kinds is scanned by running
+ * down the template (replay), with no key to look up and no branch on
+ * what comes next.  Anything else, valid or not, takes the full scan.
+ */
+#define FLAT_MAX 32
+
+struct flat {
+	size_t n;		/* members; 0 when there is no template */
+	struct seen m[FLAT_MAX];
+	int misses;		/* replays failed in a row */
+	size_t wait, backoff;	/* lines before learning is tried again */
 };
 
 struct node {
@@ -74,6 +95,7 @@ struct scan_paths {
 	size_t n;
 	char *keys;		/* the node keys, each followed by 8 NULs */
 	struct shape *shapes;	/* one per node with children */
+	struct flat *flat;	/* the template of the top level */
 };
 
 struct sc {
@@ -784,10 +806,21 @@ direct(const struct node *nd, const uchar *k, const uchar *end)
 	return NULL;
 }
 
-/*
- * Whether the bytes at p are those of the member key ks last time; reads
- * 16 bytes, so a key near the end of the line takes the long way.
- */
+/* Whether the bytes of ks are at p, the slow way, near the line's end. */
+static int
+seen_short(const struct seen *ks, const uchar *p, const uchar *end)
+{
+	size_t i;
+
+	if ((size_t)(end - p) < ks->len)
+		return 0;
+	for (i = 0; i < ks->len; i++)
+		if (p[i] != (uchar)(ks->w[i / 8] >> 8 * (i % 8)))
+			return 0;
+	return 1;
+}
+
+/* Whether the bytes at p are those of the member key ks last time. */
 static INLINE int
 seen(const struct seen *ks, const uchar *p, const uchar *end)
 {
@@ -795,21 +828,29 @@ seen(const struct seen *ks, const uchar *p, const uchar *end)
 	uint64_t a, b;
 
 	if (end - p < 16)
-		return 0;
+		return seen_short(ks, p, end);
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
 	return (((a ^ ks->w[0]) & ks->m[0]) | ((b ^ ks->w[1]) & ks->m[1])) ==
 	    0;
 #else
-	uchar w[16];
-	size_t i;
-
-	if ((size_t)(end - p) < ks->len)
-		return 0;
-	for (i = 0; i < 16; i++)
-		w[i] = ks->w[i / 8] >> 8 * (i % 8);
-	return memcmp(p, w, ks->len) == 0;
+	return seen_short(ks, p, end);
 #endif
+}
+
+/* Makes ks the n bytes at k (n <= 16), naming c. */
+static void
+pack(struct seen *ks, const uchar *k, size_t n, const struct node *c)
+{
+	size_t j;
+
+	memset(ks, 0, sizeof(*ks));
+	for (j = 0; j < n; j++) {
+		ks->w[j / 8] |= (uint64_t)k[j] << 8 * (j % 8);
+		ks->m[j / 8] |= (uint64_t)0xff << 8 * (j % 8);
+	}
+	ks->c = c;
+	ks->len = n;
 }
 
 /*
@@ -821,16 +862,12 @@ remember(const struct node *nd, size_t i, const uchar *k, size_t n,
     const struct node *c)
 {
 	struct shape *sh = nd->shape;
-	struct seen ks = { { 0, 0 }, { 0, 0 }, c, n }, *was;
-	size_t j;
+	struct seen ks, *was;
 
 	if (i >= SEEN_MAX || n > 16 || i > sh->n)
 		return;
 	was = sh->key + i;
-	for (j = 0; j < n; j++) {
-		ks.w[j / 8] |= (uint64_t)k[j] << 8 * (j % 8);
-		ks.m[j / 8] |= (uint64_t)0xff << 8 * (j % 8);
-	}
+	pack(&ks, k, n, c);
 	if (i < sh->n && was->w[0] == ks.w[0] && was->w[1] == ks.w[1] &&
 	    was->len == n)
 		return;
@@ -869,6 +906,19 @@ key(struct sc *sc, const struct node *nd, const uchar *p, size_t i,
 	if (p == end || *p != ':')
 		return unexpected(sc, p);
 	return p + 1;
+}
+
+/* Sets the outputs of the paths that end at c to v. */
+static INLINE void
+give(struct sc *sc, const struct node *c, const struct jval *v)
+{
+	size_t i;
+
+	if (c->one != NONE)
+		sc->out[c->one] = *v;
+	else
+		for (i = c->tlo; i < c->thi; i++)
+			sc->out[sc->ps->ord[i]] = *v;
 }
 
 /*
@@ -920,11 +970,7 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 				v.len = q - p;
 			} else if ((q = val(sc, p, d + 1, &v)) == NULL)
 				return NULL;
-			if (c->one != NONE)
-				sc->out[c->one] = v;
-			else
-				for (i = c->tlo; i < c->thi; i++)
-					sc->out[ps->ord[i]] = v;
+			give(sc, c, &v);
 			p = q;
 		}
 		if (p < end && *p == ',') {
@@ -943,28 +989,163 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 }
 
 /*
- * Resets all of out first, so a path that is absent reads J_NONE, and
- * fills it on the way; after an error out is only partly filled.
+ * The number at p as a flat template takes it, -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * with 18 integer digits at most, so that it is valid and needs no range
+ * check; NULL for any other (which may be valid too).
+ */
+static INLINE const uchar *
+flatnum(const uchar *p, const uchar *end, struct jval *v)
+{
+	const uchar *q = p + (p < end && *p == '-'), *d = q;
+
+	while (q < end && (cls[*q] & C_DIG))
+		q++;
+	if (q == d || (*d == '0' && q - d > 1) || q - d > 18)
+		return NULL;
+	v->type = J_NUMBER;
+	v->flags = JV_INT;
+	if (q < end && *q == '.') {
+		for (d = ++q; q < end && (cls[*q] & C_DIG); q++)
+			;
+		if (q == d)
+			return NULL;
+		v->flags = 0;
+	}
+	return q;
+}
+
+/*
+ * Scans the line at p, its first byte, as the template f says, filling
+ * the outputs; returns the byte after the closing brace, or NULL when the
+ * line is not one that f describes, valid or not.
+ */
+static const uchar *
+replay(struct sc *sc, const struct flat *f, const uchar *p)
+{
+	const uchar *end = sc->end, *q;
+	const struct seen *ms;
+	struct jval v;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		ms = &f->m[i];
+		if (!seen(ms, p, end))
+			return NULL;
+		p += ms->len;
+		v.p = (const char *)p;
+		if (ms->str) {
+			if (p == end || *p != '"')
+				return NULL;
+			q = plain(p + 1, end);
+			if (q == end || *q != '"')
+				return NULL;
+			q++;
+			v.type = J_STRING;
+			v.flags = 0;
+		} else if ((q = flatnum(p, end, &v)) == NULL)
+			return NULL;
+		v.len = q - p;
+		if (ms->c != NULL)
+			give(sc, ms->c, &v);
+		p = q;
+	}
+	if (p == end || *p != '}')
+		return NULL;
+	return p + 1;
+}
+
+/*
+ * Makes f the template of the line, which the full scan has just
+ * accepted, when it is flat as struct flat says; else f is left empty and
+ * learning waits for twice as many lines as the last time it failed.
+ */
+static void
+learn(struct sc *sc, struct flat *f)
+{
+	const uchar *p = sc->s, *end = sc->end, *q;
+	const struct node *c;
+	struct jval v;
+	size_t i;
+
+	f->n = 0;
+	f->misses = 0;
+	if (p == end || *p != '{')
+		goto no;
+	for (i = 0;; i++) {
+		/* at the '{' or ',' before a member */
+		if (i == FLAT_MAX || end - p < 2 || p[1] != '"')
+			goto no;
+		q = plain(p + 2, end);
+		if (end - q < 2 || q[0] != '"' || q[1] != ':' || q + 2 - p > 16)
+			goto no;
+		c = match(sc, sc->ps->nodes, p + 2, q - p - 2, 0);
+		if (c != NULL && c->kid != NULL)
+			goto no;
+		pack(&f->m[i], p, q + 2 - p, c);
+		q += 2;
+		if ((f->m[i].str = q < end && *q == '"')) {
+			q = plain(q + 1, end);
+			if (q == end || *q++ != '"')
+				goto no;
+		} else if ((q = flatnum(q, end, &v)) == NULL)
+			goto no;
+		if (q < end && *q == '}')
+			break;
+		if (q == end || *q != ',')
+			goto no;
+		p = q;
+	}
+	f->n = i + 1;
+	f->backoff = 0;
+	return;
+no:
+	f->backoff = f->backoff == 0 ? 1 : f->backoff < 1024 ?
+	    2 * f->backoff : 1024;
+	f->wait = f->backoff;
+}
+
+/* Resets out, so that a path that is absent reads J_NONE. */
+static void
+clear(const struct scan_paths *ps, struct jval *out)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		out[i].p = NULL;
+		out[i].len = 0;
+		out[i].type = J_NONE;
+		out[i].flags = 0;
+	}
+}
+
+/*
+ * Resets all of out first and fills it on the way; after an error out is
+ * only partly filled.  The template goes first; a line it does not fit
+ * takes the full scan, and two such lines in a row make a new template.
  */
 int
 scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e)
 {
+	struct flat *f = ps->flat;
 	struct sc sc;
 	struct jval v;
 	const uchar *p, *q;
-	size_t i;
 
 	sc.s = (const uchar *)s;
 	sc.end = sc.s + n;
 	sc.ps = ps;
 	sc.out = out;
 	sc.e = e;
-	for (i = 0; i < ps->n; i++) {
-		out[i].p = NULL;
-		out[i].len = 0;
-		out[i].type = J_NONE;
-		out[i].flags = 0;
+	clear(ps, out);
+	if (f->n != 0) {
+		if ((q = replay(&sc, f, sc.s)) != NULL &&
+		    ws(q, sc.end) == sc.end) {
+			f->misses = 0;
+			return 0;
+		}
+		clear(ps, out);
+		f->misses++;
 	}
 	p = ws(sc.s, sc.end);
 	if (p < sc.end && *p == '{' && ps->nodes[0].kid != NULL)
@@ -983,6 +1164,8 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 		fail(&sc, p, "not an object");
 		return -1;
 	}
+	if (f->n != 0 ? f->misses >= 2 : f->wait == 0 || --f->wait == 0)
+		learn(&sc, f);
 	return 0;
 }
 
@@ -1201,7 +1384,7 @@ tbuild(struct tnode *t, char *text, size_t n, size_t *term)
 }
 
 /*
- * The trie and everything scan_object needs live in six allocations that
+ * The trie and everything scan_object needs live in seven allocations that
  * scan_free releases; the scratch tree is freed before returning.
  */
 int
@@ -1237,11 +1420,12 @@ scan_compile(const char *const *paths, size_t n)
 	ps->nodes = calloc(max, sizeof(*ps->nodes));
 	ps->ord = calloc(n ? n : 1, sizeof(*ps->ord));
 	ps->shapes = calloc(max, sizeof(*ps->shapes));
+	ps->flat = calloc(1, sizeof(*ps->flat));
 	text = malloc(len ? len : 1);
 	t = calloc(max, sizeof(*t));
 	scr = calloc(4 * max + n + 1, sizeof(*scr));
-	if (ps->keys && ps->nodes && ps->ord && ps->shapes && text && t &&
-	    scr) {
+	if (ps->keys && ps->nodes && ps->ord && ps->shapes && ps->flat &&
+	    text && t && scr) {
 		for (i = 0, len = 0; i < n; i++, len += l) {
 			l = strlen(paths[i]) + 1;
 			memcpy(text + len, paths[i], l);
@@ -1269,5 +1453,6 @@ scan_free(struct scan_paths *ps)
 	free(ps->nodes);
 	free(ps->ord);
 	free(ps->shapes);
+	free(ps->flat);
 	free(ps);
 }

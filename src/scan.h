@@ -45,8 +45,10 @@ void scan_free(struct scan_paths *ps);
  * for every compiled path (J_NONE when absent; the last of duplicate keys
  * wins, as in jansson).  Returns 0, or -1 with *e set: "not an object" when
  * the line is valid JSON of another type, else why it is invalid.  ps
- * remembers the keys of the objects it walked last, in order, which makes
- * the next line with the same keys cheaper: one thread at a time per ps.
+ * remembers the keys of the objects it walked last, in order, and the
+ * shape of the last flat line (plain keys, plain strings and numbers),
+ * which makes the next line with the same keys cheaper: one thread at a
+ * time per ps.
  */
 int scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e);

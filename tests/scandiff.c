@@ -857,6 +857,74 @@ randomlines(struct line *l, struct line *m, size_t count)
 	}
 }
 
+/*
+ * Flat lines, the kind scan.c replays from a template: a shape (keys and
+ * kinds of value) is drawn, then lines of that shape with new values, some
+ * mutated, so that the replay meets lines that fit, lines that almost fit
+ * and invalid ones.
+ */
+static const char *const flatkeys[] = {
+	"ts", "user", "b", "", "latency_ms", "abcdefgh", "abcdefghijklm",
+	"abcdefghijklmnop", "x", "status", "bytes", "a", "\\u0062", "y",
+};
+
+static void
+flatvalue(struct line *l, int kind)
+{
+	size_t n;
+	int c;
+
+	if (kind == 0 && pick(10) == 0) {
+		gstr(l);
+	} else if (kind == 0) {
+		addc(l, '"');
+		for (n = pick(pick(4) ? 12 : 40); n > 0; n--) {
+			c = 0x20 + pick(0x5f);
+			addc(l, c == '"' || c == '\\' ? 'q' : c);
+		}
+		addc(l, '"');
+	} else if (kind == 1) {
+		gnum(l);
+	} else {
+		adds(l, pick(2) ? "true" : "null");
+	}
+}
+
+static void
+flatruns(struct line *l, struct line *m, size_t count)
+{
+	size_t key[12], n = 1 + pick(10), runs = 2 + pick(8), i;
+	int kind[12];
+
+	/* a fresh scanner, which learns at once, not after a back-off */
+	scan_free(tps);
+	tps = NULL;
+	for (i = 0; i < n; i++) {
+		key[i] = pick(sizeof(flatkeys) / sizeof(flatkeys[0]));
+		kind[i] = pick(20) ? (int)pick(2) : 2;
+	}
+	while (runs-- > 0 && nlines < count) {
+		l->len = 0;
+		addc(l, '{');
+		for (i = 0; i < n; i++) {
+			adds(l, i ? ",\"" : "\"");
+			adds(l, flatkeys[key[i]]);
+			adds(l, "\":");
+			flatvalue(l, kind[i]);
+		}
+		addc(l, '}');
+		if (pick(20) == 0)
+			gws(l);
+		check(l->p, l->len);
+		if (pick(3) == 0 && nlines < count) {
+			m->len = 0;
+			add(m, l->p, l->len);
+			mutate(m);
+			check(m->p, m->len);
+		}
+	}
+}
+
 static int
 readfile(const char *name)
 {
@@ -916,7 +984,10 @@ main(int argc, char **argv)
 	depths(&l, count);
 	deeppaths(&l, count);
 	while (nlines < count)
-		randomlines(&l, &m, count);
+		if (pick(4) == 0)
+			flatruns(&l, &m, count);
+		else
+			randomlines(&l, &m, count);
 	for (; optind < argc; optind++)
 		if (readfile(argv[optind]) != 0)
 			rc = 2;
