@@ -134,34 +134,110 @@ cmp_fire(const void *a, const void *b)
 	return (wx->klen > wy->klen) - (wx->klen < wy->klen);
 }
 
-/*
- * Sorts the batch by cmp_fire: a merge sort, since firing at the end of a
- * long input sorts every window there is, and qsort's indirect calls and
- * byte-wise copies cost more there than the comparisons themselves.
- */
+/* Sorts a[0..n) by cmp_fire, a merge sort with b (n places) beside it. */
 static void
-sort_batch(void)
+merge_sort(struct firing *a, struct firing *b, size_t n)
 {
-	struct firing *a = S.batch, *b, *t;
-	size_t n = S.nbatch, width, lo, mid, hi, i, j, k;
+	struct firing *from = a, *to = b, *t;
+	size_t width, lo, mid, hi, i, j, k;
 
-	if (n < 2)
-		return;
-	b = xreallocarray(NULL, n, sizeof(*b));
 	for (width = 1; width < n; width *= 2) {
 		for (lo = 0; lo < n; lo += 2 * width) {
 			mid = lo + width < n ? lo + width : n;
 			hi = lo + 2 * width < n ? lo + 2 * width : n;
 			for (i = lo, j = mid, k = lo; k < hi; k++)
-				b[k] = (j >= hi || (i < mid &&
-				    cmp_fire(&a[i], &a[j]) <= 0)) ? a[i++] :
-				    a[j++];
+				to[k] = (j >= hi || (i < mid &&
+				    cmp_fire(&from[i], &from[j]) <= 0)) ?
+				    from[i++] : from[j++];
 		}
+		t = from, from = to, to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(*a));
+}
+
+/* A window of a batch that shares its bounds: its key head, its place. */
+struct head {
+	uint64_t keyhead;
+	size_t at;
+};
+
+/*
+ * Sorts a[0..n) by key head, with b beside it: a radix sort by the bytes
+ * that differ among them, the least significant first (keys mostly share
+ * their first bytes: "u1234" differs in 5 of its 8).  Returns a or b,
+ * whichever holds the result.
+ */
+static struct head *
+radix_heads(struct head *a, struct head *b, size_t n)
+{
+	struct head *t;
+	size_t at[256], i, c, sum;
+	uint64_t differ = 0;
+	int shift;
+
+	for (i = 1; i < n; i++)
+		differ |= a[i].keyhead ^ a[0].keyhead;
+	for (shift = 0; shift < 64; shift += 8) {
+		if ((differ >> shift & 0xff) == 0)
+			continue;
+		memset(at, 0, sizeof(at));
+		for (i = 0; i < n; i++)
+			at[a[i].keyhead >> shift & 0xff]++;
+		for (c = 0, sum = 0; c < 256; c++) {
+			sum += at[c];
+			at[c] = sum - at[c];
+		}
+		for (i = 0; i < n; i++)
+			b[at[a[i].keyhead >> shift & 0xff]++] = a[i];
 		t = a, a = b, b = t;
 	}
-	if (a != S.batch) {
-		memcpy(S.batch, a, n * sizeof(*a));
-		b = a;
+	return a;
+}
+
+/*
+ * Sorts the batch by cmp_fire.  A batch mostly shares its bounds (the
+ * windows a watermark passed): then it is sorted by key head alone, in
+ * pairs of 16 bytes that compare as one number, and only the runs whose
+ * keys share their first 8 bytes are sorted again by the whole key.
+ * Firing at the end of a long input sorts every window there is, of
+ * many bounds: that goes by cmp_fire throughout.
+ */
+static void
+sort_batch(void)
+{
+	struct firing *a = S.batch, *b;
+	struct head *h, *sorted;
+	size_t n = S.nbatch, i, lo, hi;
+
+	if (n < 2)
+		return;
+	b = xreallocarray(NULL, n, sizeof(*b));
+	for (i = 1; i < n; i++)
+		if (S.kind != COUNT && (a[i].end != a[0].end ||
+		    a[i].start != a[0].start))
+			break;
+	if (i < n) {
+		merge_sort(a, b, n);
+		free(b);
+		return;
+	}
+	h = xreallocarray(NULL, 2 * n, sizeof(*h));
+	for (i = 0; i < n; i++) {
+		h[i].keyhead = a[i].keyhead;
+		h[i].at = i;
+	}
+	sorted = radix_heads(h, h + n, n);
+	for (i = 0; i < n; i++)
+		b[i] = a[sorted[i].at];
+	memcpy(a, b, n * sizeof(*a));
+	free(h);
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && a[hi].keyhead == a[lo].keyhead;
+		    hi++)
+			;
+		if (hi - lo > 1)
+			merge_sort(a + lo, b, hi - lo);
 	}
 	free(b);
 }
