@@ -186,7 +186,10 @@ to_num(const struct jval *v, struct agg_in *in, struct buf *scratch,
 	} else if (v->type != J_NUMBER) {
 		return -1;
 	}
-	num_decimal(s, n, &in->dec);
+	if (v->flags & JV_DIGITS)
+		num_dec_digits(v->digits, v->point, *s == '-', &in->dec);
+	else
+		num_decimal(s, n, &in->dec);
 	if (whole) {
 		x->isint = in->dec.inttoken && num_dec_int(&in->dec, &x->i);
 		x->d = x->isint ? (double)x->i : num_dec_double(&in->dec, s,

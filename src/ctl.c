@@ -190,7 +190,7 @@ void
 ctl_barrier_ops_from(const char *line, const struct ctl_barrier *b, size_t k,
     struct buf *out)
 {
-	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0 }, el;
+	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0, 0, 0 }, el;
 	size_t pos = 0, i = 0;
 
 	if (b->opslen == 0)

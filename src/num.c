@@ -83,6 +83,18 @@ static const double pow10[] = {
 };
 
 void
+num_dec_digits(uint64_t digits, int point, int neg, struct num_dec *x)
+{
+	x->inttoken = point == 0;
+	x->wide = 0;
+	for (; point > 0 && digits % 10 == 0 && digits; point--)
+		digits /= 10;
+	x->mant = digits;
+	x->exp = digits ? -point : 0;
+	x->neg = neg && digits;
+}
+
+void
 num_decimal(const char *s, size_t n, struct num_dec *x)
 {
 	int64_t zeros = 0, frac = 0, e = 0;
@@ -109,12 +121,7 @@ num_decimal(const char *s, size_t n, struct num_dec *x)
 			mant = mant * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (i == n) {
-		for (; frac > 0 && mant % 10 == 0 && mant; frac--)
-			mant /= 10;
-		x->mant = mant;
-		x->exp = -frac;
-		if (mant == 0)
-			x->neg = 0, x->exp = 0;
+		num_dec_digits(mant, (int)frac, x->neg, x);
 		return;
 	}
 	/* the rest, digit by digit: value = digits * 10^-frac; zeros after

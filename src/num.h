@@ -35,6 +35,13 @@ struct num_dec {
 /* Reads the valid JSON number text s[0..n) into *x. */
 void num_decimal(const char *s, size_t n, struct num_dec *x);
 
+/*
+ * Sets *x to the number of a token with no exponent whose digits, read as
+ * one integer, are digits (19 at most), point of them after its '.', and
+ * that starts with '-' when neg is set.
+ */
+void num_dec_digits(uint64_t digits, int point, int neg, struct num_dec *x);
+
 /* When x is a whole number that fits int64, sets *v and returns 1. */
 int num_dec_int(const struct num_dec *x, int64_t *v);
 

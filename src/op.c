@@ -310,7 +310,8 @@ load_old(struct op *op, struct mark *m, int64_t old, struct snap_r *r,
 static void
 restore_rescaled(struct op *op, struct mark *m, const char *line)
 {
-	struct jval karr = { line + m->b.keysoff, m->b.keyslen, J_ARRAY, 0 };
+	struct jval karr = { line + m->b.keysoff, m->b.keyslen, J_ARRAY, 0, 0,
+	    0 };
 	struct jval el;
 	struct buf path = { 0 }, kt = { 0 }, cl = { 0 };
 	struct snap_r r;

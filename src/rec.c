@@ -691,7 +691,7 @@ skip_ws(const char *s, size_t n, size_t i)
 static size_t
 read_string(const char *s, size_t n, size_t i, struct buf *raw)
 {
-	struct jval v = { s + i, 0, J_STRING, JV_ESCAPED };
+	struct jval v = { s + i, 0, J_STRING, JV_ESCAPED, 0, 0 };
 	size_t j;
 
 	for (j = i + 1; j < n && s[j] != '"'; j++)

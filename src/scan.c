@@ -991,25 +991,38 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 /*
  * The number at p as a flat template takes it, -?(0|[1-9][0-9]*)(.[0-9]+)?
  * with 18 integer digits at most, so that it is valid and needs no range
- * check; NULL for any other (which may be valid too).
+ * check; NULL for any other (which may be valid too).  With read set, a
+ * number of at most 19 digits also gets its value (JV_DIGITS).
  */
 static INLINE const uchar *
-flatnum(const uchar *p, const uchar *end, struct jval *v)
+flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 {
-	const uchar *q = p + (p < end && *p == '-'), *d = q;
+	const uchar *q = p + (p < end && *p == '-'), *d = q, *f;
+	uint64_t m = 0;
+	size_t nd;
 
-	while (q < end && (cls[*q] & C_DIG))
-		q++;
-	if (q == d || (*d == '0' && q - d > 1) || q - d > 18)
+	for (; q < end && (cls[*q] & C_DIG); q++)
+		if (read)
+			m = m * 10 + (*q - '0');
+	nd = q - d;
+	if (nd == 0 || (*d == '0' && nd > 1) || nd > 18)
 		return NULL;
 	v->type = J_NUMBER;
 	v->flags = JV_INT;
+	f = q;
 	if (q < end && *q == '.') {
-		for (d = ++q; q < end && (cls[*q] & C_DIG); q++)
-			;
-		if (q == d)
+		for (f = ++q; q < end && (cls[*q] & C_DIG); q++)
+			if (read)
+				m = m * 10 + (*q - '0');
+		if (q == f)
 			return NULL;
 		v->flags = 0;
+		nd += q - f;
+	}
+	if (read && nd <= 19) {
+		v->flags |= JV_DIGITS;
+		v->point = (unsigned char)(q - f);
+		v->digits = m;
 	}
 	return q;
 }
@@ -1042,7 +1055,10 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 			q++;
 			v.type = J_STRING;
 			v.flags = 0;
-		} else if ((q = flatnum(p, end, &v)) == NULL)
+		} else if (ms->c == NULL) {
+			if ((q = flatnum(p, end, &v, 0)) == NULL)
+				return NULL;
+		} else if ((q = flatnum(p, end, &v, 1)) == NULL)
 			return NULL;
 		v.len = q - p;
 		if (ms->c != NULL)
@@ -1087,7 +1103,7 @@ learn(struct sc *sc, struct flat *f)
 			q = plain(q + 1, end);
 			if (q == end || *q++ != '"')
 				goto no;
-		} else if ((q = flatnum(q, end, &v)) == NULL)
+		} else if ((q = flatnum(q, end, &v, 0)) == NULL)
 			goto no;
 		if (q < end && *q == '}')
 			break;

@@ -14,6 +14,7 @@ enum jtype { J_NONE = 0, J_NULL, J_FALSE, J_TRUE, J_NUMBER, J_STRING,
 
 #define JV_ESCAPED 1	/* string: its text holds a backslash escape */
 #define JV_INT     2	/* number: integer token (no . e E), fits int64 */
+#define JV_DIGITS  4	/* number: read on the way, digits and point hold it */
 
 /* A value found in the line, by position: it points into the caller's line. */
 struct jval {
@@ -21,6 +22,13 @@ struct jval {
 	size_t len;
 	unsigned char type;	/* enum jtype; J_NONE when the path is absent */
 	unsigned char flags;
+	/*
+	 * JV_DIGITS, set for some numbers of at most 19 digits and no
+	 * exponent: the value is -digits / 10^point when the text starts
+	 * with '-', else digits / 10^point.
+	 */
+	unsigned char point;
+	uint64_t digits;
 };
 
 struct scan_error {

@@ -121,7 +121,7 @@ commit_free(struct commit *c)
 int
 commit_op(const struct commit *c, size_t i, char *id, size_t n)
 {
-	struct jval a = { c->ops, strlen(c->ops), J_ARRAY, 0 }, el;
+	struct jval a = { c->ops, strlen(c->ops), J_ARRAY, 0, 0, 0 }, el;
 	size_t pos = 0, k;
 
 	for (k = 0; jv_element(&a, &pos, &el); k++)
@@ -296,7 +296,7 @@ static const char *
 in_name(const struct buf *json)
 {
 	static char name[4096];
-	struct jval v = { json->p, json->len, J_STRING, JV_ESCAPED };
+	struct jval v = { json->p, json->len, J_STRING, JV_ESCAPED, 0, 0 };
 
 	if (json->len < 2 || json->p[0] != '"' || json->len > sizeof(name))
 		return "?";

@@ -118,7 +118,7 @@ decode_key(struct writer *w, const struct jval *k)
 static struct jval
 object(const char *line, size_t len)
 {
-	struct jval obj = { line, len, J_OBJECT, 0 };
+	struct jval obj = { line, len, J_OBJECT, 0, 0, 0 };
 
 	while (obj.len > 0 && *obj.p != '{')	/* white space before it */
 		obj.p++, obj.len--;

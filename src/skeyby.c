@@ -316,7 +316,7 @@ snapshot(struct snap_w *w)
 void
 keyby_checkpoint(const struct ctl_barrier *b, const char *line)
 {
-	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0 }, el;
+	struct jval ops = { line + b->opsoff, b->opslen, J_ARRAY, 0, 0, 0 }, el;
 	struct buf id = { 0 }, name = { 0 }, path = { 0 }, opts = { 0 };
 	struct buf lines = { 0 }, m = { 0 };
 	struct snap_r r;

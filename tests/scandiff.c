@@ -74,6 +74,30 @@ jtype(json_t *j)
 }
 
 /* Compares one extracted value with jansson's; 0 when they agree. */
+/* Whether a number with JV_DIGITS holds other digits than its text. */
+static int
+digitsdiffer(const struct jval *v)
+{
+	uint64_t m = 0;
+	size_t i, nd = 0, point = 0, dot = 0;
+
+	if (!(v->flags & JV_DIGITS))
+		return 0;
+	if (v->type != J_NUMBER)
+		return 1;
+	for (i = v->p[0] == '-'; i < v->len; i++) {
+		if (v->p[i] == '.') {
+			dot = 1;
+			continue;
+		}
+		if (v->p[i] < '0' || v->p[i] > '9' || ++nd > 19)
+			return 1;
+		m = m * 10 + (uint64_t)(v->p[i] - '0');
+		point += dot;
+	}
+	return m != v->digits || point != v->point;
+}
+
 static int
 diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
     size_t wn)
@@ -109,6 +133,10 @@ diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
 		bad = 1;
 	}
 	json_decref(x);
+	if (!bad && digitsdiffer(v)) {
+		snprintf(why, wn, "digits or point differ");
+		bad = 1;
+	}
 	if ((buf = malloc(v->len + 1)) == NULL)
 		abort();
 	if (!bad && v->type == J_STRING) {
