@@ -137,3 +137,25 @@ EOF2
 {"window_start":0,"window_end":35,"var_v":17.0625,"count":4}
 EOF2
 }
+
+@test "keys: past 16384 idle keys the idle entries go, and keys that come back start afresh" {
+	# 25,000 keys, each in a window of its own twice, 25,000 windows
+	# apart: the idle entries are dropped on the way (tumble and
+	# session), and a key's second window must not see its first
+	cd "$BATS_TEST_TMPDIR"
+	awk 'BEGIN { for (j = 0; j < 50000; j++) for (h = 0; h < 2; h++)
+	    printf "{\"ts\":%d,\"user\":\"k%d\",\"v\":%d}\n", j, j % 25000,
+	    2 * j + h }' > in
+	awk 'BEGIN { for (j = 0; j < 50000; j++)
+	    printf "{\"window_start\":%d,\"window_end\":%d,\"user\":\"k%d\",\"count\":2,\"sum_v\":%d}\n",
+	    j, j + 1, j % 25000, 4 * j + 1 }' > want
+	swindow -t ts -k user --tumble 1s -d 0s -a count -a sum:v --time-out s \
+	    < in > got
+	cmp want got
+	awk 'BEGIN { for (j = 0; j < 50000; j++)
+	    printf "{\"window_start\":%d,\"window_end\":%d.5,\"user\":\"k%d\",\"count\":2,\"sum_v\":%d}\n",
+	    j, j, j % 25000, 4 * j + 1 }' > want
+	swindow -t ts -k user --session 500ms -d 0s -a count -a sum:v \
+	    --time-out s < in > got
+	cmp want got
+}
