@@ -224,30 +224,64 @@ num_parse_double(const char *s, size_t n)
 	return num_dec_double(&x, s, n);
 }
 
+/* The number of decimal digits of u, 1 for 0. */
+static size_t
+ndigits(uint64_t u)
+{
+	size_t n = 1;
+
+	for (; u >= 10000; u /= 10000)
+		n += 4;
+	return n + (u >= 10) + (u >= 100) + (u >= 1000);
+}
+
+/*
+ * Writes the last n digits of *u, zeros where it has fewer, so that they
+ * end just before e, two at a time; leaves in *u the digits before them.
+ * Returns where they begin.
+ */
+static char *
+put_last_digits(uint64_t *u, size_t n, char *e)
+{
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
+	uint64_t v = *u;
+
+	for (; n >= 2; n -= 2, v /= 100)
+		memcpy(e -= 2, pairs + 2 * (v % 100), 2);
+	if (n) {
+		*--e = (char)('0' + v % 10);
+		v /= 10;
+	}
+	*u = v;
+	return e;
+}
+
 /* Writes m / 10^k in fixed point, without trailing zeros. */
 static size_t
 put_fixed(uint64_t m, size_t k, int neg, char *dst)
 {
-	size_t n = 1, len, i;
-	uint64_t t;
+	size_t n, len;
+	char *e;
 
 	while (k > 0 && m % 10 == 0)
 		m /= 10, k--;
-	/* n digits, at least one before the point; written from the last */
-	for (t = m; t >= 10; t /= 10)
-		n++;
-	if (n <= k)
+	/* n digits, at least one before the point */
+	if ((n = ndigits(m)) <= k)
 		n = k + 1;
 	len = (size_t)neg + n + (k > 0);
 	dst[len] = '\0';
 	if (neg)
 		dst[0] = '-';
-	for (i = len, n = 0; i > (size_t)neg; n++) {
-		if (n == k && k > 0)
-			dst[--i] = '.';
-		dst[--i] = (char)('0' + m % 10);
-		m /= 10;
+	e = dst + len;
+	if (k > 0) {
+		e = put_last_digits(&m, k, e);
+		*--e = '.';
 	}
+	put_last_digits(&m, n - k, e);
 	return len;
 }
 
@@ -418,19 +452,12 @@ num_fmt_double(double d, char *dst)
 size_t
 num_fmt_int(int64_t v, char *dst)
 {
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, t;
-	size_t n = (size_t)(v < 0) + 1, i;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = (size_t)(v < 0) + ndigits(u);
 
-	/* count the digits, then write them from the last */
-	for (t = u; t >= 10; t /= 10)
-		n++;
 	if (v < 0)
 		dst[0] = '-';
 	dst[n] = '\0';
-	i = n;
-	do {
-		dst[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	put_last_digits(&u, n - (size_t)(v < 0), dst + n);
 	return n;
 }
