@@ -67,6 +67,12 @@ struct event {
 	uint32_t slot;
 };
 
+/* Timers set in the order they fall due: v[head..n), soonest first. */
+struct timerq {
+	struct event *v;
+	size_t head, n, cap;
+};
+
 /*
  * Per key: its open windows, oldest first, so that in-order input finds
  * its window at the end of the list; and for count windows the next
@@ -121,7 +127,8 @@ struct swindow {
 	uint32_t npool, poolcap, *freeslots, nfree;
 	char **chunks;		/* the windows themselves, CHUNK a block */
 	size_t winsize;
-	struct heap timers;	/* struct event, soonest first */
+	struct heap timers;	/* struct event, soonest first, */
+	struct timerq queue;	/* and those set in order */
 	struct map keyst;	/* key -> struct keystate */
 	size_t nidle;		/* of them idle */
 
@@ -156,8 +163,10 @@ void win_remove(uint32_t s);
 /* Sets window s's one timer to t; the entry set before goes stale. */
 void win_arm(uint32_t s, int64_t t);
 
-/* Drops stale timers so the top is live; 0 when none is left. */
+/* Drops stale timers so the top is live; 0 when none is left.  timer_pop
+ * removes the top. */
 int timer_next(struct event *e);
+void timer_pop(void);
 
 /* Has the watermark passed end + lateness, so the window can go? */
 int expired(int64_t end);

@@ -296,7 +296,7 @@ advance(int64_t w)
 	while (timer_next(&e) && e.t <= w) {
 		struct win *win = S.pool[e.slot].w;
 
-		heap_pop(&S.timers, NULL);
+		timer_pop();
 		if (win->pending && w >= win->end)
 			batch_add(e.slot);
 		/* kept for late records until W passes end + L, or removed

@@ -69,14 +69,59 @@ ev_less(const void *x, const void *y)
 	return a->t < b->t;
 }
 
-/* Sets window s's one timer to t; the entry set before goes stale. */
+/*
+ * Sets window s's one timer to t; the entry set before goes stale.  In
+ * order input makes windows in the order they end, so most timers come
+ * in the order they fall due: those wait in a queue, at no cost, and
+ * only the others go to the heap.
+ */
 void
 win_arm(uint32_t s, int64_t t)
 {
+	struct timerq *q = &S.queue;
 	struct event e = { t, ++S.pool[s].gen, s };
 
 	S.pool[s].w->due = t;
-	heap_push(&S.timers, &e);
+	if (q->head < q->n && t < q->v[q->n - 1].t) {
+		heap_push(&S.timers, &e);
+		return;
+	}
+	if (q->head == q->n)
+		q->head = q->n = 0;
+	else if (q->n == q->cap && q->head >= q->n / 2) {
+		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(e));
+		q->n -= q->head;
+		q->head = 0;
+	}
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 256;
+		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
+	}
+	q->v[q->n++] = e;
+}
+
+/* The sooner of the queue's and the heap's first timers, or NULL. */
+static struct event *
+timer_top(int *inqueue)
+{
+	struct event *h = heap_peek(&S.timers);
+	struct timerq *q = &S.queue;
+
+	*inqueue = q->head < q->n && (h == NULL || q->v[q->head].t <= h->t);
+	return *inqueue ? &q->v[q->head] : h;
+}
+
+void
+timer_pop(void)
+{
+	int inqueue;
+
+	if (timer_top(&inqueue) == NULL)
+		return;
+	if (inqueue)
+		S.queue.head++;
+	else
+		heap_pop(&S.timers, NULL);
 }
 
 /* Drops stale events so the top is live; returns 0 when none is. */
@@ -84,12 +129,13 @@ int
 timer_next(struct event *e)
 {
 	struct event *top;
+	int inqueue;
 
-	while ((top = heap_peek(&S.timers)) != NULL) {
+	while ((top = timer_top(&inqueue)) != NULL) {
 		*e = *top;
 		if (S.pool[e->slot].w && S.pool[e->slot].gen == e->gen)
 			return 1;
-		heap_pop(&S.timers, NULL);
+		timer_pop();
 	}
 	return 0;
 }
@@ -296,6 +342,7 @@ store_free(void)
 	free(S.pool);
 	free(S.freeslots);
 	heap_free(&S.timers);
+	free(S.queue.v);
 }
 
 /* ---- snapshots: the store's logical content ---- */
