@@ -47,10 +47,16 @@ dsum_add(struct dsum *d, const struct num_dec *x, const char *s, size_t n)
 	__int128 v = (__int128)x->mant, m;
 
 	if (x->exp == -(int64_t)d->scale && d->big == NULL && !x->wide &&
-	    !__builtin_add_overflow(d->m, x->neg ? -v : v, &m))
+	    !__builtin_add_overflow(d->m, x->neg ? -v : v, &m)) {
 		d->m = m;
-	else
+	} else if (d->m == 0 && d->scale == 0 && d->big == NULL &&
+	    !x->wide && x->exp < 0 && x->exp >= -38) {
+		/* the first term of a sum: its scale is the term's */
+		d->m = x->neg ? -v : v;
+		d->scale = (int32_t)-x->exp;
+	} else {
 		dsum_add_any(d, x, s, n);
+	}
 }
 
 /* dst += src; src is left empty. */
