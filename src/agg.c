@@ -372,7 +372,7 @@ cmp_top(const void *a, const void *b)
 }
 
 void
-agg_add(const struct agg_spec *a, union agg_state *st,
+agg_add_any(const struct agg_spec *a, union agg_state *st,
     const struct agg_in *in, const char *scratch, int64_t seq)
 {
 	const char *text = scratch + in->off;
