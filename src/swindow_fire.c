@@ -340,12 +340,30 @@ emit_early(void)
 	S.nbatch = 0;
 }
 
-/* End of input: every window with unfired changes fires. */
+/*
+ * End of input: every window with unfired changes fires.  A fixed window
+ * with changes has its timer at its end, so they come from the timers a
+ * batch per end, each of one bounds and so sorted cheaply; sessions
+ * (whose timers may be early) and count windows (which have none), and
+ * anything the timers did not hold, from the pool.
+ */
 void
 fire_all(void)
 {
+	struct event e;
+	struct win *w;
 	uint32_t s;
 
+	if (S.kind != SESSION && S.kind != COUNT)
+		while (timer_next(&e)) {
+			timer_pop();
+			if (!(w = S.pool[e.slot].w)->pending)
+				continue;
+			if (S.nbatch > 0 && S.batch[S.nbatch - 1].end != w->end)
+				fire_batch();
+			batch_add(e.slot);
+		}
+	fire_batch();
 	for (s = 0; s < S.npool; s++)
 		if (S.pool[s].w && S.pool[s].w->pending)
 			batch_add(s);
