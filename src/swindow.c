@@ -191,6 +191,7 @@ cleanup(void)
 	buf_free(&S.scratch);
 	buf_free(&S.keybuf);
 	buf_free(&S.out);
+	buf_free(&S.head);
 }
 
 /* The next instant a timer wants the loop awake, as tm_mono(); or -1. */

@@ -120,6 +120,8 @@ struct swindow {
 	struct jval *vals;
 	struct agg_in *ins;
 	struct buf scratch, keybuf, out;
+	struct buf head;	/* the last record head, of these bounds: */
+	int64_t headstart, headend;
 	struct buf *keyprefix;	/* ,"name": per key and per aggregate */
 	struct buf *aggprefix;
 

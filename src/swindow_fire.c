@@ -40,36 +40,48 @@ key_part(const char *k, size_t n, size_t want, struct buf *out)
 	buf_add(out, k + from, i - from);
 }
 
-/* Appends instant t as the output wants it.  Windows come out in runs of
- * the same bounds, so the last two texts are kept. */
+/* Appends instant t as the output wants it. */
 static void
 put_time(struct buf *o, int64_t t)
 {
-	static struct {
-		int64_t t;
-		size_t len;
-		char text[TM_MAXLEN + 2];
-	} cache[2];
-	static int valid[2], next;
-	int i;
+	char text[TM_MAXLEN + 2];
+	size_t n;
 
-	for (i = 0; i < 2; i++)
-		if (valid[i] && cache[i].t == t) {
-			buf_add(o, cache[i].text, cache[i].len);
-			return;
-		}
-	i = next;
-	next ^= 1;
-	valid[i] = 1;
-	cache[i].t = t;
 	if (S.ro.time_out == TU_AUTO) {
-		cache[i].text[0] = '"';
-		cache[i].len = 1 + tm_format(t, TU_AUTO, cache[i].text + 1);
-		cache[i].text[cache[i].len++] = '"';
+		text[0] = '"';
+		n = 1 + tm_format(t, TU_AUTO, text + 1);
+		text[n++] = '"';
 	} else {
-		cache[i].len = tm_format(t, S.ro.time_out, cache[i].text);
+		n = tm_format(t, S.ro.time_out, text);
 	}
-	buf_add(o, cache[i].text, cache[i].len);
+	buf_add(o, text, n);
+}
+
+/*
+ * Appends the record's head, '{' and its window's bounds.  Windows come
+ * out in runs of the same bounds, so the last head is kept.
+ */
+static void
+put_head(struct buf *o, const struct win *w)
+{
+	struct buf *h = &S.head;
+	char tmp[NUM_MAXLEN];
+
+	if (h->len == 0 || w->start != S.headstart || w->end != S.headend) {
+		h->len = 0;
+		if (S.kind == COUNT) {
+			buf_adds(h, "{\"window_index\":");
+			buf_add(h, tmp, num_fmt_int(w->start, tmp));
+		} else {
+			buf_adds(h, "{\"window_start\":");
+			put_time(h, w->start);
+			buf_adds(h, ",\"window_end\":");
+			put_time(h, w->end);
+		}
+		S.headstart = w->start;
+		S.headend = w->end;
+	}
+	buf_add(o, h->p, h->len);
 }
 
 /* Writes one result record; final is -1 when --emit-every is off. */
@@ -81,15 +93,7 @@ emit(struct win *w, int revision, int final)
 	size_t i;
 
 	o->len = 0;
-	if (S.kind == COUNT) {
-		buf_adds(o, "{\"window_index\":");
-		buf_add(o, tmp, num_fmt_int(w->start, tmp));
-	} else {
-		buf_adds(o, "{\"window_start\":");
-		put_time(o, w->start);
-		buf_adds(o, ",\"window_end\":");
-		put_time(o, w->end);
-	}
+	put_head(o, w);
 	for (i = 0; i < S.nkeys; i++) {
 		buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
 		if (S.nkeys == 1)
