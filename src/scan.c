@@ -70,6 +70,7 @@ struct flat {
 	size_t n;		/* members; 0 when there is no template */
 	struct seen m[FLAT_MAX];
 	int misses;		/* replays failed in a row */
+	int used;		/* a replay of this template succeeded */
 	size_t wait, backoff;	/* lines before learning is tried again */
 };
 
@@ -807,17 +808,15 @@ direct(const struct node *nd, const uchar *k, const uchar *end)
 }
 
 /* Whether the bytes of ks are at p, the slow way, near the line's end. */
-static int
+COLD static int
 seen_short(const struct seen *ks, const uchar *p, const uchar *end)
 {
-	size_t i;
+	uchar b[16];
 
 	if ((size_t)(end - p) < ks->len)
 		return 0;
-	for (i = 0; i < ks->len; i++)
-		if (p[i] != (uchar)(ks->w[i / 8] >> 8 * (i % 8)))
-			return 0;
-	return 1;
+	memcpy(b, ks->w, sizeof(b));
+	return memcmp(p, b, ks->len) == 0;
 }
 
 /* Whether the bytes at p are those of the member key ks last time. */
@@ -842,15 +841,15 @@ seen(const struct seen *ks, const uchar *p, const uchar *end)
 static void
 pack(struct seen *ks, const uchar *k, size_t n, const struct node *c)
 {
-	size_t j;
+	uchar b[16] = { 0 }, m[16] = { 0 };
 
-	memset(ks, 0, sizeof(*ks));
-	for (j = 0; j < n; j++) {
-		ks->w[j / 8] |= (uint64_t)k[j] << 8 * (j % 8);
-		ks->m[j / 8] |= (uint64_t)0xff << 8 * (j % 8);
-	}
+	memcpy(b, k, n);
+	memset(m, 0xff, n);
+	memcpy(ks->w, b, sizeof(b));
+	memcpy(ks->m, m, sizeof(m));
 	ks->c = c;
 	ks->len = n;
+	ks->str = 0;
 }
 
 /*
@@ -1071,9 +1070,22 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 }
 
 /*
+ * Leaves f without a template for a while: twice as many lines as the
+ * last time, up to 1024, so that a stream whose lines are not of one
+ * shape spends little on learning and on replays that fail.
+ */
+static void
+back_off(struct flat *f)
+{
+	f->n = 0;
+	f->backoff = f->backoff == 0 ? 1 : f->backoff < 1024 ?
+	    2 * f->backoff : 1024;
+	f->wait = f->backoff;
+}
+
+/*
  * Makes f the template of the line, which the full scan has just
- * accepted, when it is flat as struct flat says; else f is left empty and
- * learning waits for twice as many lines as the last time it failed.
+ * accepted, when it is flat as struct flat says; else it backs off.
  */
 static void
 learn(struct sc *sc, struct flat *f)
@@ -1083,8 +1095,11 @@ learn(struct sc *sc, struct flat *f)
 	struct jval v;
 	size_t i;
 
+	if (f->used)
+		f->backoff = 0;	/* the last template served: start again */
 	f->n = 0;
 	f->misses = 0;
+	f->used = 0;
 	if (p == end || *p != '{')
 		goto no;
 	for (i = 0;; i++) {
@@ -1112,12 +1127,9 @@ learn(struct sc *sc, struct flat *f)
 		p = q;
 	}
 	f->n = i + 1;
-	f->backoff = 0;
 	return;
 no:
-	f->backoff = f->backoff == 0 ? 1 : f->backoff < 1024 ?
-	    2 * f->backoff : 1024;
-	f->wait = f->backoff;
+	back_off(f);
 }
 
 /* Resets out, so that a path that is absent reads J_NONE. */
@@ -1137,7 +1149,8 @@ clear(const struct scan_paths *ps, struct jval *out)
 /*
  * Resets all of out first and fills it on the way; after an error out is
  * only partly filled.  The template goes first; a line it does not fit
- * takes the full scan, and two such lines in a row make a new template.
+ * takes the full scan, and two such lines in a row make a new template,
+ * or, when this one never fitted a line, none for a while.
  */
 int
 scan_object(const struct scan_paths *ps, const char *s, size_t n,
@@ -1158,6 +1171,7 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 		if ((q = replay(&sc, f, sc.s)) != NULL &&
 		    ws(q, sc.end) == sc.end) {
 			f->misses = 0;
+			f->used = 1;
 			return 0;
 		}
 		clear(ps, out);
@@ -1180,7 +1194,10 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 		fail(&sc, p, "not an object");
 		return -1;
 	}
-	if (f->n != 0 ? f->misses >= 2 : f->wait == 0 || --f->wait == 0)
+	if (f->n != 0 && f->misses >= 2 && !f->used)
+		back_off(f);
+	else if (f->n != 0 ? f->misses >= 2 : f->wait == 0 ||
+	    --f->wait == 0)
 		learn(&sc, f);
 	return 0;
 }
