@@ -600,7 +600,7 @@ list_free(struct clist *l)
 }
 
 void
-agg_free(const struct agg_spec *a, union agg_state *st)
+agg_free_any(const struct agg_spec *a, union agg_state *st)
 {
 	switch (a->func) {
 	case AG_SUM:

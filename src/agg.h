@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dsum.h"
 #include "num.h"
@@ -121,8 +122,22 @@ agg_add(const struct agg_spec *a, union agg_state *st,
 void agg_output(const struct agg_spec *a, const union agg_state *st,
     struct buf *out);
 
-/* Frees what the state holds (not the state itself). */
-void agg_free(const struct agg_spec *a, union agg_state *st);
+/*
+ * Frees what the state holds (not the state itself) and leaves it zeroed.
+ * Inline where nothing is held; agg_free_any takes every function.
+ */
+void agg_free_any(const struct agg_spec *a, union agg_state *st);
+
+static inline void
+agg_free(const struct agg_spec *a, union agg_state *st)
+{
+	/* count, and sums that never outgrew 128 bits, hold no memory */
+	if (a->func == AG_COUNT || ((a->func == AG_SUM || a->func == AG_AVG) &&
+	    st->sum.s.big == NULL))
+		memset(st, 0, sizeof(*st));
+	else
+		agg_free_any(a, st);
+}
 
 /* Merges src into dst (session windows joining); src is left empty. */
 void agg_merge(const struct agg_spec *a, union agg_state *dst,

@@ -251,7 +251,7 @@ batch_add(uint32_t s)
 {
 	const struct win *w = S.pool[s].w;
 	struct firing *f;
-	size_t i;
+	unsigned char head[8];
 
 	if (S.nbatch == S.batchcap) {
 		S.batchcap = S.batchcap ? S.batchcap * 2 : 64;
@@ -262,10 +262,12 @@ batch_add(uint32_t s)
 	f->start = w->start;
 	f->slot = s;
 	/* zero-padded, so a shorter key that is a prefix sorts first */
-	f->keyhead = 0;
-	for (i = 0; i < 8; i++)
-		f->keyhead = f->keyhead << 8 |
-		    (i < w->klen ? (unsigned char)w->key[i] : 0);
+	memset(head, 0, sizeof(head));
+	memcpy(head, w->key, w->klen < 8 ? w->klen : 8);
+	f->keyhead = (uint64_t)head[0] << 56 | (uint64_t)head[1] << 48 |
+	    (uint64_t)head[2] << 40 | (uint64_t)head[3] << 32 |
+	    (uint64_t)head[4] << 24 | (uint64_t)head[5] << 16 |
+	    (uint64_t)head[6] << 8 | head[7];
 }
 
 /* Fires the batched windows in SPEC order: end, start, key. */
