@@ -109,6 +109,38 @@ exec_shard(size_t i, int in, int out)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* Ends skeyby at once, with no shard left behind. */
+static _Noreturn void
+abandon(int status)
+{
+	size_t i;
+
+	for (i = 0; i < S.n; i++)
+		if (shards[i].pid > 0)
+			kill(shards[i].pid, SIGKILL);
+	for (i = 0; i < S.n; i++)
+		if (shards[i].pid > 0)
+			waitpid(shards[i].pid, NULL, 0);
+	out_flush();
+	exit(status);
+}
+
+/*
+ * A flush of the output failed with e, its write's errno.  SIGPIPE is
+ * ignored, so a reader that went away is one more error here: end as a
+ * tool that the reader left behind ends, quietly; else fail.
+ */
+static _Noreturn void
+stdout_failed(int e)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO };
+
+	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
+		abandon(0);
+	warnmsg("write error: %s", strerror(e ? e : EIO));
+	abandon(1);
+}
+
 static void
 spawn(size_t i)
 {
@@ -118,7 +150,8 @@ spawn(size_t i)
 	/* close-on-exec: no shard holds another's pipe open */
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)
 		die(1, "pipe: %s", strerror(errno));
-	out_flush();
+	if (out_flush() != 0)
+		stdout_failed(errno);
 	fflush(NULL);
 	if ((s->pid = fork()) < 0)
 		die(1, "fork: %s", strerror(errno));
@@ -137,22 +170,6 @@ spawn(size_t i)
 	fcntl(s->in, F_SETPIPE_SZ, PIPE_SIZE);
 	fcntl(s->out, F_SETPIPE_SZ, PIPE_SIZE);
 #endif
-}
-
-/* Ends skeyby at once, with no shard left behind. */
-static _Noreturn void
-abandon(int status)
-{
-	size_t i;
-
-	for (i = 0; i < S.n; i++)
-		if (shards[i].pid > 0)
-			kill(shards[i].pid, SIGKILL);
-	for (i = 0; i < S.n; i++)
-		if (shards[i].pid > 0)
-			waitpid(shards[i].pid, NULL, 0);
-	out_flush();
-	exit(status);
 }
 
 /*
@@ -523,31 +540,11 @@ wait_io(void)
 			ms = 10;
 	if (n == 0 && ms < 0)
 		return;
-	out_flush();
+	if (out_flush() != 0)
+		stdout_failed(errno);
 	while (poll(p, n, ms) < 0)
 		if (errno != EINTR)
 			die(1, "poll: %s", strerror(errno));
-}
-
-/*
- * SIGPIPE is ignored, so stdio takes a reader that went away for one more
- * error, and fwrite goes on buffering: look, and end as a tool that the
- * reader left behind ends, quietly.
- */
-static void
-stdout_check(void)
-{
-	struct pollfd p = { .fd = STDOUT_FILENO };
-	int e = errno;
-
-	if (!ferror(stdout))
-		return;
-	/* errno may have moved on since: a pipe without a reader says so
-	 * to poll */
-	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
-		abandon(0);
-	warnmsg("write error: %s", strerror(e ? e : EIO));
-	abandon(1);
 }
 
 static void
@@ -571,7 +568,6 @@ run_shards(void)
 				reap(i, 0);
 		if (merge_run() && all_shut())
 			break;
-		stdout_check();
 		wait_io();
 	}
 	for (i = 0; i < S.n; i++)

@@ -248,10 +248,27 @@ EOF
 	    --time-unit s -a count in > /dev/full'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = 'swindow: in: line 6: bad time "bad" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)' ]
-	# nor of a shard's failure: skeyby exits with the shard's status
-	printf '{"k":1}\n{"k":2}\n{"k":3}\n' > keys
+	# nor of a shard's failure: skeyby exits with the shard's status.
+	# These keys all go to shard 1, whose output waits for shard 0 to
+	# end, which fails first: no write comes before (with keys for
+	# shard 0 too, which of the two errors comes first is a race)
+	printf '{"k":2}\n{"k":4}\n{"k":6}\n' > keys
 	run --separate-stderr sh -c "skeyby -k k -n 2 -- sh -c 'cat; exit 3' \
 	    < keys > /dev/full"
 	[ "$status" -eq 3 ]
 	[[ "$stderr" =~ ^skeyby:\ shard\ [01]\ \(sh\)\ exited\ with\ status\ 3$ ]]
+}
+
+@test "skeyby's write error names what the write said, not a later read's EAGAIN" {
+	# the error was looked at a loop later, when a read from a shard had
+	# left EAGAIN in errno: 17 runs in 40 said "Resource temporarily
+	# unavailable"
+	cd "$BATS_TEST_TMPDIR"
+	printf '{"k":1}\n{"k":2}\n{"k":3}\n' > keys
+	for i in $(seq 20); do
+		run --separate-stderr sh -c 'skeyby -k k -n 2 -- cat < keys \
+		    > /dev/full'
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "skeyby: write error: No space left on device" ]
+	done
 }
