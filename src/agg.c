@@ -872,13 +872,6 @@ agg_save(const struct agg_spec *a, const union agg_state *st,
 }
 
 static int
-load_int(const struct jval *v, int64_t *x)
-{
-	return v->type == J_NUMBER && (v->flags & JV_INT) &&
-	    num_parse_int(v->p, v->len, x) == 0 ? 0 : -1;
-}
-
-static int
 load_double(const struct jval *v, double *x)
 {
 	if (v->type != J_NUMBER && v->type != J_STRING)
@@ -914,22 +907,22 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 
 	switch (a->func) {
 	case AG_COUNT:
-		return load_int(v, &st->count);
+		return jv_int(v, &st->count);
 	case AG_SUM:
 	case AG_AVG:
-		if (elements(v, e, 3) != 0 || load_int(&e[0], &st->sum.n) != 0 ||
-		    e[1].type != J_STRING || load_int(&e[2], &n) != 0)
+		if (elements(v, e, 3) != 0 || jv_int(&e[0], &st->sum.n) != 0 ||
+		    e[1].type != J_STRING || jv_int(&e[2], &n) != 0)
 			return -1;
 		return dsum_load(&st->sum.s, e[1].p + 1, e[1].len - 2, n);
 	case AG_MIN:
 	case AG_MAX:
 		if (v->type == J_NULL)
 			return 0;
-		if (elements(v, e, 2) != 0 || load_int(&e[0], &n) != 0)
+		if (elements(v, e, 2) != 0 || jv_int(&e[0], &n) != 0)
 			return -1;
 		st->mm.has = 1;
 		if ((st->mm.v.isint = n == 1)) {
-			if (load_int(&e[1], &st->mm.v.i) != 0)
+			if (jv_int(&e[1], &st->mm.v.i) != 0)
 				return -1;
 			st->mm.v.d = (double)st->mm.v.i;
 			return 0;
@@ -939,7 +932,7 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 	case AG_LAST:
 		if (v->type == J_NULL)
 			return 0;
-		if (elements(v, e, 2) != 0 || load_int(&e[0], &n) != 0)
+		if (elements(v, e, 2) != 0 || jv_int(&e[0], &n) != 0)
 			return -1;
 		text_set(st, e[1].p, e[1].len, n);
 		return 0;
@@ -968,7 +961,7 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 		return 0;
 	case AG_STDDEV:
 	case AG_VAR:
-		if (elements(v, e, 5) != 0 || load_int(&e[0], &st->var.n) != 0)
+		if (elements(v, e, 5) != 0 || jv_int(&e[0], &st->var.n) != 0)
 			return -1;
 		for (i = 0; i < 4; i++)
 			if (load_double(&e[i + 1], i < 2 ? &st->var.s1[i] :
@@ -979,7 +972,7 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 		if (v->type != J_ARRAY)
 			return -1;
 		while (jv_element(v, &pos, &x)) {
-			if (elements(&x, e, 2) != 0 || load_int(&e[1], &n) != 0 ||
+			if (elements(&x, e, 2) != 0 || jv_int(&e[1], &n) != 0 ||
 			    n <= 0)
 				return -1;
 			top_add(st, e[0].p, e[0].len, n);
@@ -992,7 +985,7 @@ agg_load(const struct agg_spec *a, union agg_state *st, const struct jval *v)
 		st->list = xcalloc(1, sizeof(*st->list));
 		while (jv_element(&e[0], &pos, &x)) {
 			if (!jv_element(&e[1], &pos2, &y) ||
-			    load_int(&x, &n) != 0)
+			    jv_int(&x, &n) != 0)
 				return -1;
 			list_add(st->list, y.p, y.len, n);
 		}

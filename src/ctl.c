@@ -82,8 +82,7 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	if (scan_object(barpaths, line, len, v, &e) != 0)
 		return -1;
 	num = v[0].type != J_NONE ? &v[0] : &v[1];
-	if (num->type != J_NUMBER || !(num->flags & JV_INT) ||
-	    num_parse_int(num->p, num->len, &b->n) != 0 || b->n < 0) {
+	if (jv_int(num, &b->n) != 0 || b->n < 0) {
 		*why = "a checkpoint number must be a whole number >= 0";
 		return -1;
 	}
@@ -96,9 +95,8 @@ ctl_barrier(const char *line, size_t len, struct ctl_barrier *b,
 	b->final = v[3].type == J_TRUE;
 	b->end = v[0].type != J_NONE && v[5].type == J_TRUE;
 	b->shard = -1;
-	if (v[6].type != J_NONE && (v[6].type != J_NUMBER ||
-	    !(v[6].flags & JV_INT) || num_parse_int(v[6].p, v[6].len,
-	    &b->shard) != 0 || b->shard < 0)) {
+	if (v[6].type != J_NONE && (jv_int(&v[6], &b->shard) != 0 ||
+	    b->shard < 0)) {
 		*why = "\"shard\" must be a whole number >= 0";
 		goto bad;
 	}

@@ -41,7 +41,7 @@ struct seen {
 	uint64_t w[2], m[2];
 	const struct node *c;
 	size_t len;
-	int str;		/* flat template: the value was a string */
+	int kind;		/* flat template: the value's, a FLAT_ */
 };
 
 /*
@@ -58,13 +58,16 @@ struct shape {
 
 /*
  * Most streams are of flat lines of one shape: an object of plain keys
- * whose values are plain strings and numbers, no white space.  The last
- * such line is kept as a template; a line that has the same bytes
- * between its values and values of the same kinds is scanned by running
- * down the template (replay), with no key to look up and no branch on
- * what comes next.  Anything else, valid or not, takes the full scan.
+ * whose values are plain strings and numbers, no white space (an array or
+ * object among them is checked in full).  The last such line is kept as
+ * a template; a line that has the same bytes between its values and
+ * values of the same kinds is scanned by running down the template
+ * (replay), with no key to look up and no branch on what comes next.
+ * Anything else, valid or not, takes the full scan.
  */
 #define FLAT_MAX 32
+
+enum { FLAT_NUMBER, FLAT_STRING, FLAT_CONTAINER };
 
 struct flat {
 	size_t n;		/* members; 0 when there is no template */
@@ -849,7 +852,7 @@ pack(struct seen *ks, const uchar *k, size_t n, const struct node *c)
 	memcpy(ks->m, m, sizeof(m));
 	ks->c = c;
 	ks->len = n;
-	ks->str = 0;
+	ks->kind = FLAT_NUMBER;
 }
 
 /*
@@ -988,10 +991,109 @@ pobj(struct sc *sc, const uchar *p, size_t d, const struct node *nd)
 }
 
 /*
+ * The walks over a container that scan_object accepted trust it: they
+ * read only as much as finding each entry's end takes, and never past the
+ * container's end whatever it holds.
+ */
+
+/* Their classes of bytes: those of numbers, and those that open, close
+ * or quote. */
+enum { T_NUM = 1, T_REAL = 2, T_OPEN = 4, T_CLOSE = 8, T_QUOTE = 16 };
+
+static const uchar tcls[256] = {
+	['0'] = T_NUM, ['1'] = T_NUM, ['2'] = T_NUM, ['3'] = T_NUM,
+	['4'] = T_NUM, ['5'] = T_NUM, ['6'] = T_NUM, ['7'] = T_NUM,
+	['8'] = T_NUM, ['9'] = T_NUM, ['-'] = T_NUM,
+	['+'] = T_NUM | T_REAL, ['.'] = T_NUM | T_REAL,
+	['e'] = T_NUM | T_REAL, ['E'] = T_NUM | T_REAL,
+	['['] = T_OPEN, ['{'] = T_OPEN, [']'] = T_CLOSE, ['}'] = T_CLOSE,
+	['"'] = T_QUOTE,
+};
+
+/* The byte after the string whose opening quote is at p; JV_ESCAPED in
+ * *fl when it holds a backslash. */
+static const uchar *
+tstr(const uchar *p, const uchar *end, unsigned char *fl)
+{
+	const uchar *q = p + 1;
+
+	for (;;) {
+		q = plain(q, end);
+		if (q >= end)
+			return end;
+		if (*q == '"')
+			return q + 1;
+		if (*q == '\\') {
+			*fl |= JV_ESCAPED;
+			q++;
+		}
+		q++;
+	}
+}
+
+/* The value at p, a valid one: v gets its type, flags and span. */
+static const uchar *
+tval(const uchar *p, const uchar *end, struct jval *v)
+{
+	const uchar *q = p;
+	unsigned char fl = 0;
+	size_t depth = 0;
+
+	v->p = (const char *)p;
+	switch (*p) {
+	case '"':
+		v->type = J_STRING;
+		q = tstr(p, end, &fl);
+		break;
+	case '{':
+	case '[':
+		v->type = *p == '{' ? J_OBJECT : J_ARRAY;
+		for (;;) {
+			while (q < end && !(tcls[*q] & (T_OPEN | T_CLOSE |
+			    T_QUOTE)))
+				q++;
+			if (q >= end)
+				break;
+			if (*q == '"') {
+				q = tstr(q, end, &fl);
+				continue;
+			}
+			if (tcls[*q++] & T_OPEN)
+				depth++;
+			else if (--depth == 0)
+				break;
+		}
+		fl = 0;
+		break;
+	case 't':
+	case 'n':
+	case 'f':
+		v->type = *p == 't' ? J_TRUE : *p == 'n' ? J_NULL : J_FALSE;
+		q = p + (*p == 'f' ? 5 : 4);
+		break;
+	default:
+		/* a valid integer token fits int64: jansson takes no other */
+		v->type = J_NUMBER;
+		for (; q < end && (tcls[*q] & T_NUM); q++)
+			fl |= tcls[*q];
+		fl = fl & T_REAL ? 0 : JV_INT;
+	}
+	if (q > end)
+		q = end;
+	v->flags = fl;
+	v->len = (size_t)(q - p);
+	/* the NUL that jansson loses after a number or a literal */
+	if (v->type != J_STRING && v->type != J_OBJECT && v->type != J_ARRAY &&
+	    q < end && *q == '\0')
+		q++;
+	return q;
+}
+
+/*
  * The number at p as a flat template takes it, -?(0|[1-9][0-9]*)(.[0-9]+)?
- * with 18 integer digits at most, so that it is valid and needs no range
- * check; NULL for any other (which may be valid too).  With read set, a
- * number of at most 19 digits also gets its value (JV_DIGITS).
+ * with 19 integer digits at most, and an integer within int64: so that it
+ * is valid; NULL for any other (which may be valid too).  With read set,
+ * a number of at most 19 digits also gets its value (JV_DIGITS).
  */
 static INLINE const uchar *
 flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
@@ -1004,7 +1106,9 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 		if (read)
 			m = m * 10 + (*q - '0');
 	nd = q - d;
-	if (nd == 0 || (*d == '0' && nd > 1) || nd > 18)
+	if (nd == 0 || (*d == '0' && nd > 1) || (nd > 18 && (nd > 19 ||
+	    ((q == end || *q != '.') && memcmp(d, d > p ?
+	    "9223372036854775808" : "9223372036854775807", 19) > 0))))
 		return NULL;
 	v->type = J_NUMBER;
 	v->flags = JV_INT;
@@ -1045,7 +1149,7 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 			return NULL;
 		p += ms->len;
 		v.p = (const char *)p;
-		if (ms->str) {
+		if (ms->kind == FLAT_STRING) {
 			if (p == end || *p != '"')
 				return NULL;
 			q = plain(p + 1, end);
@@ -1054,11 +1158,17 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 			q++;
 			v.type = J_STRING;
 			v.flags = 0;
-		} else if (ms->c == NULL) {
-			if ((q = flatnum(p, end, &v, 0)) == NULL)
+		} else if (ms->kind == FLAT_NUMBER) {
+			if ((q = ms->c == NULL ? flatnum(p, end, &v, 0) :
+			    flatnum(p, end, &v, 1)) == NULL)
 				return NULL;
-		} else if ((q = flatnum(p, end, &v, 1)) == NULL)
-			return NULL;
+		} else {
+			if (p == end || (*p != '[' && *p != '{') ||
+			    (q = skip(sc, p, 2)) == NULL)
+				return NULL;
+			v.type = *p == '{' ? J_OBJECT : J_ARRAY;
+			v.flags = 0;
+		}
 		v.len = q - p;
 		if (ms->c != NULL)
 			give(sc, ms->c, &v);
@@ -1114,12 +1224,17 @@ learn(struct sc *sc, struct flat *f)
 			goto no;
 		pack(&f->m[i], p, q + 2 - p, c);
 		q += 2;
-		if ((f->m[i].str = q < end && *q == '"')) {
+		if (q < end && *q == '"') {
+			f->m[i].kind = FLAT_STRING;
 			q = plain(q + 1, end);
 			if (q == end || *q++ != '"')
 				goto no;
-		} else if ((q = flatnum(q, end, &v, 0)) == NULL)
+		} else if (q < end && (*q == '[' || *q == '{')) {
+			f->m[i].kind = FLAT_CONTAINER;
+			q = tval(q, end, &v);
+		} else if ((q = flatnum(q, end, &v, 0)) == NULL) {
 			goto no;
+		}
 		if (q < end && *q == '}')
 			break;
 		if (q == end || *q != ',')
@@ -1202,36 +1317,27 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	return 0;
 }
 
-/*
- * Sets sc up to read inside the container v from pos (0: its first byte,
- * the bracket) and returns where its next entry starts, past a comma.
- */
+/* Where the next entry of the container v starts, from pos (0: its first
+ * byte, the bracket), past a comma. */
 static const uchar *
-resume(struct sc *sc, struct scan_error *e, const struct jval *v, size_t pos)
+next_entry(const struct jval *v, size_t pos, const uchar *end)
 {
-	const uchar *p;
+	const uchar *p = ws((const uchar *)v->p + pos + (pos == 0), end);
 
-	memset(sc, 0, sizeof(*sc));
-	sc->s = (const uchar *)v->p;
-	sc->end = sc->s + v->len;
-	sc->e = e;
-	p = ws(sc->s + pos + (pos == 0), sc->end);
-	if (p < sc->end && *p == ',')
-		p = ws(p + 1, sc->end);
+	if (p < end && *p == ',')
+		p = ws(p + 1, end);
 	return p;
 }
 
 int
 jv_element(const struct jval *v, size_t *pos, struct jval *out)
 {
-	struct scan_error e;
-	struct sc sc;
-	const uchar *p, *q;
+	const uchar *s = (const uchar *)v->p, *end = s + v->len, *p;
 
-	p = resume(&sc, &e, v, *pos);
-	if (p >= sc.end || *p == ']' || (q = val(&sc, p, 1, out)) == NULL)
+	p = next_entry(v, *pos, end);
+	if (p >= end || *p == ']')
 		return 0;
-	*pos = (size_t)(q - sc.s);
+	*pos = (size_t)(tval(p, end, out) - s);
 	return 1;
 }
 
@@ -1239,20 +1345,34 @@ int
 jv_member(const struct jval *v, size_t *pos, struct jval *key,
     struct jval *value)
 {
-	struct scan_error e;
-	struct sc sc;
-	const uchar *p, *q;
+	const uchar *s = (const uchar *)v->p, *end = s + v->len, *p;
 
-	p = resume(&sc, &e, v, *pos);
-	if (p >= sc.end || *p != '"' || (q = scalar(&sc, p, key)) == NULL)
+	p = next_entry(v, *pos, end);
+	if (p >= end || *p != '"')
 		return 0;
-	p = ws(q, sc.end);
-	if (p >= sc.end || *p != ':')
+	p = ws(tval(p, end, key), end);
+	if (p >= end || *p != ':')
 		return 0;
-	if ((q = val(&sc, ws(p + 1, sc.end), 1, value)) == NULL)
-		return 0;
-	*pos = (size_t)(q - sc.s);
+	*pos = (size_t)(tval(ws(p + 1, end), end, value) - s);
 	return 1;
+}
+
+int
+jv_int(const struct jval *v, int64_t *x)
+{
+	uint64_t u = 0;
+	size_t i;
+
+	if (v->type != J_NUMBER || !(v->flags & JV_INT))
+		return -1;
+	/* a token the scanner took as an integer fits int64 */
+	if (v->flags & JV_DIGITS)
+		u = v->digits;
+	else
+		for (i = v->p[0] == '-'; i < v->len; i++)
+			u = u * 10 + (uint64_t)(v->p[i] - '0');
+	*x = v->p[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
+	return 0;
 }
 
 int

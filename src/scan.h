@@ -54,17 +54,17 @@ void scan_free(struct scan_paths *ps);
  * wins, as in jansson).  Returns 0, or -1 with *e set: "not an object" when
  * the line is valid JSON of another type, else why it is invalid.  ps
  * remembers the keys of the objects it walked last, in order, and the
- * shape of the last flat line (plain keys, plain strings and numbers),
- * which makes the next line with the same keys cheaper: one thread at a
- * time per ps.
+ * shape of the last flat line (plain keys, plain strings, numbers, and
+ * arrays or objects no path goes into), which makes the next line with
+ * the same keys cheaper: one thread at a time per ps.
  */
 int scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e);
 
 /*
- * Iterates over the elements of v, an array that scan_object found: *pos
- * starts at 0; each call sets *out to the next element and returns 1, or
- * returns 0 after the last.
+ * Iterates over the elements of v, an array that scan_object found (it is
+ * not checked again): *pos starts at 0; each call sets *out to the next
+ * element and returns 1, or returns 0 after the last.
  */
 int jv_element(const struct jval *v, size_t *pos, struct jval *out);
 
@@ -74,6 +74,10 @@ int jv_element(const struct jval *v, size_t *pos, struct jval *out);
  */
 int jv_member(const struct jval *v, size_t *pos, struct jval *key,
     struct jval *val);
+
+/* Sets *x to the integer token v (JV_INT) and returns 0; -1 for any other
+ * value. */
+int jv_int(const struct jval *v, int64_t *x);
 
 /*
  * Returns 1 when s[0..n) is exactly one JSON number that scan_object (and

@@ -403,13 +403,6 @@ store_snapshot(struct snap_w *sw)
 
 enum { F_K, F_S, F_E, F_R, F_P, F_Y, F_C, F_A, F_NEXT, F_I, NFIELDS };
 
-static int
-field_int(const struct jval *v, int64_t *x)
-{
-	return v->type == J_NUMBER && (v->flags & JV_INT) &&
-	    num_parse_int(v->p, v->len, x) == 0 ? 0 : -1;
-}
-
 int
 store_restore(const char *line, size_t len, const char **why)
 {
@@ -430,14 +423,14 @@ store_restore(const char *line, size_t len, const char **why)
 	if (scan_object(store_paths, line, len, v, &e) != 0)
 		return -1;
 	if (v[F_NEXT].type != J_NONE) {
-		if (field_int(&v[F_I], &x[F_I]) != 0 || x[F_I] < 0)
+		if (jv_int(&v[F_I], &x[F_I]) != 0 || x[F_I] < 0)
 			return -1;
 		ks = keystate(v[F_NEXT].p, v[F_NEXT].len, 1);
 		ks->next_index = x[F_I];
 		return 0;
 	}
 	for (i = F_S; i <= F_C; i++)
-		if (field_int(&v[i], &x[i]) != 0)
+		if (jv_int(&v[i], &x[i]) != 0)
 			return -1;
 	if (v[F_K].type == J_NONE || v[F_A].type != J_ARRAY)
 		return -1;

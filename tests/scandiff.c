@@ -98,6 +98,81 @@ digitsdiffer(const struct jval *v)
 	return m != v->digits || point != v->point;
 }
 
+static int diffval(const char *, size_t, const struct jval *, json_t *,
+    char *, size_t);
+
+/*
+ * Whether walking the container v with jv_element or jv_member disagrees
+ * with jansson's j: every element the same value, type and flags, in
+ * order; every member's key one that j has, and its value j's for it
+ * where the key is not repeated (jansson keeps the last).  Objects of up
+ * to 16 members, to a depth of 16: hostile nesting goes far deeper.
+ */
+static int
+walk(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
+    size_t wn)
+{
+	struct jval el, keys[16], vals[16];
+	size_t pos = 0, i = 0, k, m, dup;
+	char kbuf[256], kbuf2[256];
+
+	if (v->type == J_ARRAY) {
+		for (; jv_element(v, &pos, &el); i++)
+			if (i >= json_array_size(j) ||
+			    diffval(s, n, &el, json_array_get(j, i), why, wn))
+				return 1;
+		if (i != json_array_size(j)) {
+			snprintf(why, wn, "jv_element: %zu elements, jansson %zu",
+			    i, json_array_size(j));
+			return 1;
+		}
+		return 0;
+	}
+	if (v->type != J_OBJECT)
+		return 0;
+	for (; i < 16 && jv_member(v, &pos, &keys[i], &vals[i]); i++)
+		if (keys[i].type != J_STRING || keys[i].len > sizeof(kbuf)) {
+			snprintf(why, wn, "jv_member: a bad key");
+			return 1;
+		}
+	if (i == 16)
+		return 0;
+	for (k = 0; k < i; k++) {
+		m = jv_unescape(&keys[k], kbuf);
+		for (dup = 0, pos = 0; pos < i; pos++)
+			dup += jv_unescape(&keys[pos], kbuf2) == m &&
+			    memcmp(kbuf, kbuf2, m) == 0;
+		if (json_object_getn(j, kbuf, m) == NULL) {
+			snprintf(why, wn, "jv_member: a key jansson has not");
+			return 1;
+		}
+		if (dup == 1 && diffval(s, n, &vals[k], json_object_getn(j,
+		    kbuf, m), why, wn))
+			return 1;
+	}
+	if (json_object_size(j) > i) {
+		snprintf(why, wn, "jv_member: %zu members, jansson %zu", i,
+		    json_object_size(j));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+diffwalk(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
+    size_t wn)
+{
+	static int depth;
+	int r;
+
+	if (depth >= 16)
+		return 0;
+	depth++;
+	r = walk(s, n, v, j, why, wn);
+	depth--;
+	return r;
+}
+
 static int
 diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
     size_t wn)
@@ -137,6 +212,8 @@ diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
 		snprintf(why, wn, "digits or point differ");
 		bad = 1;
 	}
+	if (!bad && diffwalk(s, n, v, j, why, wn))
+		bad = 1;
 	if ((buf = malloc(v->len + 1)) == NULL)
 		abort();
 	if (!bad && v->type == J_STRING) {
