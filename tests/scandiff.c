@@ -130,11 +130,14 @@ walk(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
 	}
 	if (v->type != J_OBJECT)
 		return 0;
-	for (; i < 16 && jv_member(v, &pos, &keys[i], &vals[i]); i++)
-		if (keys[i].type != J_STRING || keys[i].len > sizeof(kbuf)) {
-			snprintf(why, wn, "jv_member: a bad key");
+	for (; i < 16 && jv_member(v, &pos, &keys[i], &vals[i]); i++) {
+		if (keys[i].type != J_STRING) {
+			snprintf(why, wn, "jv_member: a key not a string");
 			return 1;
 		}
+		if (keys[i].len > sizeof(kbuf))
+			return 0;	/* too long to compare here */
+	}
 	if (i == 16)
 		return 0;
 	for (k = 0; k < i; k++) {
