@@ -272,7 +272,11 @@ for i in range(200000):
 	skeyby -k user -n 2 -- sleep 300 < fifo > /dev/null &
 	pid=$!
 	exec 5> fifo
-	sleep 0.3
+	# both shards up; a loaded machine (or valgrind) may take a while
+	for i in $(seq 50); do
+		[ "$(pgrep -c -P "$pid")" -eq 2 ] && break
+		sleep 0.1
+	done
 	[ "$(pgrep -c -P "$pid")" -eq 2 ]
 	kill -9 "$pid"
 	exec 5>&-
