@@ -379,17 +379,11 @@ agg_add_any(const struct agg_spec *a, union agg_state *st,
 	double x;
 	int created = 0;
 
-	if (!in->present)
-		return;
 	switch (a->func) {
 	case AG_COUNT:
-		st->count++;
-		break;
 	case AG_SUM:
 	case AG_AVG:
-		st->sum.n++;
-		dsum_add(&st->sum.s, &in->dec, text, in->len);
-		break;
+		break;		/* agg_add adds them inline */
 	case AG_MIN:
 	case AG_MAX:
 		if (!st->mm.has || num_cmp(&in->num, &st->mm.v) ==

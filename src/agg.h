@@ -97,7 +97,8 @@ int agg_prepare(const struct agg_spec *a, const struct jval *v,
 /*
  * Adds one record's prepared input to the state (zeroed when new); seq is
  * the record's arrival number, which first, last and collect keep.
- * Inline for count, sum and avg; agg_add_any takes every function.
+ * Inline for count, sum and avg; agg_add_any takes the other functions
+ * (the input present).
  */
 void agg_add_any(const struct agg_spec *a, union agg_state *st,
     const struct agg_in *in, const char *scratch, int64_t seq);
