@@ -632,17 +632,14 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
     const char **why)
 {
 	const char *s = v->p + 1;
-	int r;
 
-	/* the usual time, "2026-...", unescaped, no format: straight on */
+	/* the usual time, "2026-...", unescaped, no format: straight on; a
+	 * string that fails here ("123e-5" is a number) takes the long way,
+	 * which tells why */
 	if (v->type == J_STRING && !(v->flags & JV_ESCAPED) && !o->format &&
-	    v->len > 6 && s[4] == '-' && isdig(s[0]) && isdig(s[1]) &&
-	    isdig(s[2]) && isdig(s[3])) {
-		if ((r = tm_from_rfc3339(s, v->len - 2, ns)) == 0)
-			return 0;
-		*why = string_why(r, o);
-		return -1;
-	}
+	    v->len > 6 && s[4] == '-' && tm_from_rfc3339(s, v->len - 2,
+	    ns) == 0)
+		return 0;
 	return from_jval(v, o, ns, why);
 }
 
@@ -650,7 +647,10 @@ size_t
 tm_format(int64_t ns, enum tm_unit u, char *dst)
 {
 	static const int64_t per[] = { 1, NS_PER_S, 1000000, 1000, 1 };
-	int64_t secs, frac, days, y, p, q, r;
+	static char minute_text[20];
+	static int64_t last_minute;
+	static int have_minute;
+	int64_t secs, frac, days, y, p, q, r, minute;
 	int32_t off;
 	int m, d, rem, k;
 	char *o = dst;
@@ -680,10 +680,23 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 	frac = ns % NS_PER_S;	/* secs * 10^9 can leave int64 in 1677 */
 	if (frac < 0)
 		frac += NS_PER_S;
-	days = tm_floordiv(secs, 86400);
-	rem = (int)(secs - days * 86400);
-	civil_from_days(days, &y, &m, &d);
-	o += fmt_datetime(o, y, m, d, rem);
+	/* times written one after another mostly share their minute: its
+	 * text, "YYYY-MM-DDTHH:MM", is kept */
+	minute = tm_floordiv(secs, 60);
+	if (!have_minute || minute != last_minute) {
+		days = tm_floordiv(secs, 86400);
+		rem = (int)(secs - days * 86400);
+		civil_from_days(days, &y, &m, &d);
+		fmt_datetime(minute_text, y, m, d, rem);
+		last_minute = minute;
+		have_minute = 1;
+	}
+	memcpy(o, minute_text, 16);
+	rem = (int)(secs - minute * 60);
+	o[16] = ':';
+	o[17] = (char)('0' + rem / 10);
+	o[18] = (char)('0' + rem % 10);
+	o += 19;
 	if (frac) {
 		*o++ = '.';
 		for (k = 100000000; k > 0 && frac > 0; k /= 10) {

@@ -327,6 +327,20 @@ EOF
 EOF
 }
 
+@test "numeric strings: a number with '-' where a date has it is still a number" {
+	# "170e-5" has its '-' at the place of "2026-": the RFC 3339 reading
+	# fails, and the string is then read as the number it is
+	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
+	    <<<'{"ts":"170e-5"}'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$output" = '{"window_start":1700000,"window_end":1700001,"count":1}' ]
+	run --separate-stderr swindow --tumble 1ns -a count \
+	    <<<'{"ts":"2026-1x-01T00:00:00Z"}'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'swindow: line 1: bad time "2026-1x-01T00:00:00Z" (expected RFC 3339 such as 2026-11-23T20:00:01Z, or an epoch number; --time-format FMT reads other forms)' ]
+}
+
 @test "numeric strings: not a JSON number (spaces, +, leading 0) is bad" {
 	local v
 	for v in ' 1700000000' '1700000000 ' '+1700000000' '01700000000' \
@@ -506,6 +520,51 @@ EOF
 		set -- "${want[$size]}"
 		[ "$output" = "{\"window_start\":${1%,*},\"window_end\":${1#*,},\"count\":1}" ]
 	done
+}
+
+@test "output: times written one after another, of one minute or not, are whole" {
+	# the writer keeps the text of the last minute it wrote: each time
+	# here shares it, or its day, year or nothing with the one before
+	run --separate-stderr swatermark -d 0s <<'EOF'
+{"ts":"1969-12-31T23:59:59.5Z"}
+{"ts":"1970-01-01T00:00:00Z"}
+{"ts":"1970-01-01T00:00:30.25Z"}
+{"ts":"1970-01-01T00:01:00Z"}
+{"ts":"1970-01-02T00:01:00.001Z"}
+{"ts":"2026-12-31T23:59:59.999Z"}
+{"ts":"2027-01-01T00:00:00Z"}
+{"ts":"2027-01-01T00:00:07Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(grep '"\$watermark"' <<<"$output")" = '{"$watermark":"1969-12-31T23:59:59.5Z"}
+{"$watermark":"1970-01-01T00:00:00Z"}
+{"$watermark":"1970-01-01T00:00:30.25Z"}
+{"$watermark":"1970-01-01T00:01:00Z"}
+{"$watermark":"1970-01-02T00:01:00.001Z"}
+{"$watermark":"2026-12-31T23:59:59.999Z"}
+{"$watermark":"2027-01-01T00:00:00Z"}
+{"$watermark":"2027-01-01T00:00:07Z"}' ]
+	# local minutes: the same UTC minute is two local ones in Kolkata,
+	# and the hour Berlin repeats gives one local minute two offsets
+	run --separate-stderr swindow --tz Asia/Kolkata --tumble 20s -a count <<'EOF'
+{"ts":"2026-11-23T20:29:50Z"}
+{"ts":"2026-11-23T20:30:10Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"2026-11-24T01:59:40+05:30","window_end":"2026-11-24T02:00:00+05:30","count":1}
+{"window_start":"2026-11-24T02:00:00+05:30","window_end":"2026-11-24T02:00:20+05:30","count":1}
+EOF
+	run --separate-stderr swindow --tz Europe/Berlin --tumble 1h -a count <<'EOF'
+{"ts":"2026-10-25T00:30:00Z"}
+{"ts":"2026-10-25T02:10:00Z"}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":"2026-10-25T02:00:00+02:00","window_end":"2026-10-25T03:00:00+01:00","count":1}
+{"window_start":"2026-10-25T03:00:00+01:00","window_end":"2026-10-25T04:00:00+01:00","count":1}
+EOF
 }
 
 @test "output: a window ending on a whole second has no fraction" {
