@@ -363,18 +363,21 @@ days_in_month(int y, int m)
  * alone, -1 when bad.  A stream's times mostly share their minute, so the
  * last one read is kept.
  */
+static struct {
+	char text[16];		/* "YYYY-MM-DDTHH:MM" */
+	int64_t secs;
+	int have;
+} last_read;
+
 static int
 date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
 {
-	static char last[16];
-	static int64_t lastsecs;
-	static int have;
 	int y, mo, d, h, mi;
 	size_t i = 0;
 
-	if (have && n >= 16 && memcmp(s, last, 16) == 0) {
+	if (last_read.have && n >= 16 && memcmp(s, last_read.text, 16) == 0) {
 		*ip = 16;
-		*secs = lastsecs;
+		*secs = last_read.secs;
 		return 1;
 	}
 	if ((y = digits(s, n, &i, 4)) < 0 || i >= n || s[i++] != '-' ||
@@ -392,11 +395,31 @@ date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
 	    s[i++] != ':' || (mi = digits(s, n, &i, 2)) < 0 || mi > 59)
 		return -1;
 	*secs += h * 3600 + mi * 60;
-	memcpy(last, s, 16);
-	lastsecs = *secs;
-	have = 1;
+	memcpy(last_read.text, s, 16);
+	last_read.secs = *secs;
+	last_read.have = 1;
 	*ip = i;
 	return 1;
+}
+
+/*
+ * Reads the usual time, "YYYY-MM-DDTHH:MM:SS.mmmZ" of the minute last
+ * read: 1 with *ns set, 0 for any other text (which may be good too).
+ */
+static inline int
+usual_rfc3339(const char *s, size_t n, int64_t *ns)
+{
+	int64_t secs, frac;
+
+	if (n != 24 || !last_read.have || memcmp(s, last_read.text, 16) != 0 ||
+	    s[16] != ':' || s[19] != '.' || s[23] != 'Z' || !isdig(s[17]) ||
+	    s[17] > '5' || !isdig(s[18]) || !isdig(s[20]) || !isdig(s[21]) ||
+	    !isdig(s[22]))
+		return 0;
+	secs = last_read.secs + (s[17] - '0') * 10 + s[18] - '0';
+	frac = ((s[20] - '0') * 100 + (s[21] - '0') * 10 + s[22] - '0') *
+	    INT64_C(1000000);
+	return make_instant(secs, 0, frac, ns) == 0;
 }
 
 int
@@ -408,16 +431,9 @@ tm_from_rfc3339(const char *s, size_t n, int64_t *ns)
 
 	if ((r = date_minute(s, n, &i, &secs)) < 0)
 		return -1;
-	/* the usual rest, ":SS.mmmZ", at once */
-	if (r == 1 && n - i == 8 && s[i] == ':' && s[i + 3] == '.' &&
-	    s[i + 7] == 'Z' && isdig(s[i + 1]) && s[i + 1] < '6' &&
-	    isdig(s[i + 2]) && isdig(s[i + 4]) && isdig(s[i + 5]) &&
-	    isdig(s[i + 6])) {
-		secs += (s[i + 1] - '0') * 10 + s[i + 2] - '0';
-		frac = ((s[i + 4] - '0') * 100 + (s[i + 5] - '0') * 10 +
-		    s[i + 6] - '0') * INT64_C(1000000);
-		return make_instant(secs, 0, frac, ns) == 0 ? 0 : -3;
-	}
+	/* date_minute has just made s's minute the last one read */
+	if (r == 1 && usual_rfc3339(s, n, ns))
+		return 0;
 	if (r == 1) {
 		if (i < n && s[i] == ':') {
 			i++;
@@ -637,8 +653,8 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 	 * string that fails here ("123e-5" is a number) takes the long way,
 	 * which tells why */
 	if (v->type == J_STRING && !(v->flags & JV_ESCAPED) && !o->format &&
-	    v->len > 6 && s[4] == '-' && tm_from_rfc3339(s, v->len - 2,
-	    ns) == 0)
+	    (usual_rfc3339(s, v->len - 2, ns) || (v->len > 6 &&
+	    s[4] == '-' && tm_from_rfc3339(s, v->len - 2, ns) == 0)))
 		return 0;
 	return from_jval(v, o, ns, why);
 }
