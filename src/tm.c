@@ -649,12 +649,10 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 {
 	const char *s = v->p + 1;
 
-	/* the usual time, "2026-...", unescaped, no format: straight on; a
-	 * string that fails here ("123e-5" is a number) takes the long way,
-	 * which tells why */
+	/* the usual time in the minute of the last one: straight on, with
+	 * no call that would need a frame */
 	if (v->type == J_STRING && !(v->flags & JV_ESCAPED) && !o->format &&
-	    (usual_rfc3339(s, v->len - 2, ns) || (v->len > 6 &&
-	    s[4] == '-' && tm_from_rfc3339(s, v->len - 2, ns) == 0)))
+	    usual_rfc3339(s, v->len - 2, ns))
 		return 0;
 	return from_jval(v, o, ns, why);
 }

@@ -328,8 +328,7 @@ EOF
 }
 
 @test "numeric strings: a number with '-' where a date has it is still a number" {
-	# "170e-5" has its '-' at the place of "2026-": the RFC 3339 reading
-	# fails, and the string is then read as the number it is
+	# "170e-5" has its '-' where "2026-" has it: no date, a number
 	run --separate-stderr swindow --tumble 1ns --time-out ns -a count \
 	    <<<'{"ts":"170e-5"}'
 	[ "$status" -eq 0 ]
