@@ -377,14 +377,15 @@ out_write(const void *p, size_t n)
 void
 out_line(const char *p, size_t n)
 {
-	if (n >= sizeof(out.p) - out.len) {
+	char *d = out.p + out.len;
+
+	if (n >= sizeof(out.p) - out.len || out.tty) {
 		out_write(p, n);
 		out_write("\n", 1);
 		return;
 	}
-	memcpy(out.p + out.len, p, n);
-	out.len += n;
-	out.p[out.len++] = '\n';
-	if (out.tty)
-		out_flush();
+	/* the copy goes last, where it needs no frame of its own */
+	d[n] = '\n';
+	out.len += n + 1;
+	memcpy(d, p, n);
 }
