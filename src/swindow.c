@@ -190,7 +190,6 @@ cleanup(void)
 	agg_spec_free(S.aggs, S.naggs);
 	buf_free(&S.scratch);
 	buf_free(&S.keybuf);
-	buf_free(&S.out);
 	buf_free(&S.head);
 }
 

@@ -119,7 +119,7 @@ struct swindow {
 	struct scan_paths *scan;
 	struct jval *vals;
 	struct agg_in *ins;
-	struct buf scratch, keybuf, out;
+	struct buf scratch, keybuf;
 	struct buf head;	/* the last record head, of these bounds: */
 	int64_t headstart, headend;
 	struct buf *keyprefix;	/* ,"name": per key and per aggregate */

@@ -88,11 +88,10 @@ put_head(struct buf *o, const struct win *w)
 static void
 emit(struct win *w, int revision, int final)
 {
-	struct buf *o = &S.out;
+	struct buf *o = out_buf();
 	char tmp[NUM_MAXLEN];
 	size_t i;
 
-	o->len = 0;
 	put_head(o, w);
 	for (i = 0; i < S.nkeys; i++) {
 		buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
@@ -112,7 +111,7 @@ emit(struct win *w, int revision, int final)
 	if (final >= 0)
 		buf_adds(o, final ? ",\"final\":true" : ",\"final\":false");
 	buf_add(o, "}\n", 2);
-	out_write(o->p, o->len);
+	out_record();
 }
 
 static int

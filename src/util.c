@@ -16,10 +16,11 @@ const char *progname = "streamutils";
  * line goes at once, as stdio's line buffering would send it.
  */
 static struct {
-	char p[1 << 16];
-	size_t len;
+	struct buf b;
 	int tty;
 } out;
+
+#define OUT_MAX (1 << 16)	/* bytes gathered before they go on */
 
 static void out_drain(void);
 
@@ -30,10 +31,10 @@ static void out_drain(void);
 static int
 out_send(void)
 {
-	size_t n = out.len;
+	size_t n = out.b.len;
 
-	out.len = 0;
-	return n > 0 && fwrite(out.p, 1, n, stdout) != n ? -1 : 0;
+	out.b.len = 0;
+	return n > 0 && fwrite(out.b.p, 1, n, stdout) != n ? -1 : 0;
 }
 
 /* Whatever ends the tool (exit, die, out of memory) writes out first, as
@@ -52,6 +53,7 @@ tool_init(const char *name)
 	/* out's buffer is the only one a pipe or file needs */
 	if (!(out.tty = isatty(STDOUT_FILENO)))
 		setvbuf(stdout, NULL, _IONBF, 0);
+	buf_grow(&out.b, OUT_MAX);
 	atexit(out_atexit);
 }
 
@@ -360,16 +362,16 @@ out_write(const void *p, size_t n)
 {
 	if (n == 0)
 		return;		/* p may be NULL then: an empty buffer's */
-	if (n > sizeof(out.p) - out.len) {
+	if (n > OUT_MAX - out.b.len) {
 		out_drain();
-		if (n > sizeof(out.p)) {
+		if (n > OUT_MAX) {
 			if (fwrite(p, 1, n, stdout) != n)
 				write_failed();
 			return;
 		}
 	}
-	memcpy(out.p + out.len, p, n);
-	out.len += n;
+	memcpy(out.b.p + out.b.len, p, n);
+	out.b.len += n;
 	if (out.tty && memchr(p, '\n', n) != NULL)
 		out_flush();
 }
@@ -377,15 +379,30 @@ out_write(const void *p, size_t n)
 void
 out_line(const char *p, size_t n)
 {
-	char *d = out.p + out.len;
+	char *d = out.b.p + out.b.len;
 
-	if (n >= sizeof(out.p) - out.len || out.tty) {
+	if (n >= OUT_MAX - out.b.len || out.tty) {
 		out_write(p, n);
 		out_write("\n", 1);
 		return;
 	}
 	/* the copy goes last, where it needs no frame of its own */
 	d[n] = '\n';
-	out.len += n + 1;
+	out.b.len += n + 1;
 	memcpy(d, p, n);
+}
+
+struct buf *
+out_buf(void)
+{
+	return &out.b;
+}
+
+void
+out_record(void)
+{
+	if (out.b.len >= OUT_MAX)
+		out_drain();
+	else if (out.tty)
+		out_flush();
 }

@@ -120,6 +120,14 @@ void out_write(const void *p, size_t n);
 void out_line(const char *p, size_t n);
 
 /*
+ * The buffer out_write gathers in, for a record built in place, which
+ * spares copying it: append the whole record, its newline too, then call
+ * out_record, with no other output between.
+ */
+struct buf *out_buf(void);
+void out_record(void);
+
+/*
  * Sends what out_write holds to stdout and flushes stdio's buffer too,
  * as fflush(stdout) does: EOF when a write failed (which ferror(stdout)
  * and finish then tell), else 0.

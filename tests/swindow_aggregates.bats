@@ -205,6 +205,30 @@ EOF
 EOF
 }
 
+@test "collect: a result longer than the output buffer (64 KiB) comes whole, in order" {
+	# windows of 0 and 60000 ms with one value, between them one of
+	# 30,000 values: about 170 KiB in one line
+	cd "$BATS_TEST_TMPDIR"
+	{
+		echo '{"ts":0,"x":1}'
+		seq 100000 130000 | awk '{ printf "{\"ts\":60000,\"x\":%d}\n", $1 }'
+		echo '{"ts":120000,"x":2}'
+	} > in.ndjson
+	run --separate-stderr swindow --time-unit ms --time-out ms \
+	    --tumble 1m -a count -a collect:x in.ndjson
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	want=$( {
+		echo '{"window_start":0,"window_end":60000,"count":1,"collect_x":[1]}'
+		printf '{"window_start":60000,"window_end":120000,"count":30001,"collect_x":['
+		seq -s, 100000 130000 | tr -d '\n'
+		echo ']}'
+		echo '{"window_start":120000,"window_end":180000,"count":1,"collect_x":[2]}'
+	} )
+	[ "$output" = "$want" ]
+	[ "${#lines[1]}" -gt 65536 ]
+}
+
 # --- distinct -----------------------------------------------------------
 
 @test "distinct: numbers by value, strings apart from numbers, nulls ignored" {
