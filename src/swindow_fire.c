@@ -215,7 +215,7 @@ sort_batch(void)
 
 	if (n < 2)
 		return;
-	b = xreallocarray(NULL, n, sizeof(*b));
+	b = xreallocarray(NULL, S.batchcap, sizeof(*b));
 	for (i = 1; i < n; i++)
 		if (S.kind != COUNT && (a[i].end != a[0].end ||
 		    a[i].start != a[0].start))
@@ -233,8 +233,11 @@ sort_batch(void)
 	sorted = radix_heads(h, h + n, n);
 	for (i = 0; i < n; i++)
 		b[i] = a[sorted[i].at];
-	memcpy(a, b, n * sizeof(*a));
 	free(h);
+	/* the sorted copy becomes the batch, the old one the scratch */
+	S.batch = b;
+	b = a;
+	a = S.batch;
 	for (lo = 0; lo < n; lo = hi) {
 		for (hi = lo + 1; hi < n && a[hi].keyhead == a[lo].keyhead;
 		    hi++)
