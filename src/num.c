@@ -289,7 +289,8 @@ put_fixed(uint64_t m, size_t k, int neg, char *dst)
  * The shortest text of d in [1e-4, 1e15), where %g writes fixed point.
  * Up to 15 digits, the fewest fraction digits k for which some integer m
  * has m / 10^k == d exactly is it: m and 10^k are exact doubles, so that
- * is just what strtod would read back.  Beyond 15 digits the nearest 16-
+ * is just what strtod would read back.  k is tried up to 3, then at the
+ * 15th digit, which gives the same m with zeros after it.  Beyond 15 digits the nearest 16-
  * and then 17-digit candidates are the exact nearest, from 128-bit integer
  * arithmetic on the double's bits; one reads back as d when it is less
  * than half an ulp from it, which the same integers tell (a tie, or the
@@ -307,17 +308,29 @@ fmt_fixed(double d, char *dst)
 
 	if (a < 1e-4 || a >= 1e15)
 		return 0;
-	for (k = 0; k <= 19; k++) {
+	for (k = 0; k <= 3; k++) {
 		m = nearbyint(a * pow10[k]);
 		if (m >= 1e15)
 			break;
 		if (m / pow10[k] == a)
 			return put_fixed((uint64_t)m, k, d < 0, dst);
 	}
-	for (intdigits = 15; intdigits > -4 && a < pow10[intdigits + 3] /
-	    1e4; intdigits--)
-		;
-	/* now 10^(intdigits-1) <= a < 10^intdigits; a = mant * 2^-shift */
+	/* 10^(intdigits-1) <= a < 10^intdigits */
+	if (a >= 1)
+		intdigits = (int)ndigits((uint64_t)a);
+	else
+		for (intdigits = 0; a < pow10[intdigits + 3] / 1e4; intdigits--)
+			;
+	/* more fraction digits: at the 15th digit the nearest integer is
+	 * the shortest's digits and zeros (a * 10^k is within 0.2 of it),
+	 * and put_fixed drops the zeros */
+	k = (size_t)(15 - intdigits);
+	if (k > 3) {
+		m = nearbyint(a * pow10[k]);
+		if (m < 1e15 && m / pow10[k] == a)
+			return put_fixed((uint64_t)m, k, d < 0, dst);
+	}
+	/* a = mant * 2^-shift */
 	mant = (uint64_t)ldexp(frexp(a, &e), 53);
 	shift = 53 - e;		/* from 14 to 67 in this range */
 	for (prec = 16; prec <= 17; prec++) {
