@@ -18,6 +18,9 @@ const char *progname = "streamutils";
 static struct {
 	struct buf b;
 	int tty;
+	size_t whole;	/* between out_buf and out_record: the bytes before
+			 * the record being built */
+	int building;
 } out;
 
 #define OUT_MAX (1 << 16)	/* bytes gathered before they go on */
@@ -42,6 +45,8 @@ out_send(void)
 static void
 out_atexit(void)
 {
+	if (out.building)
+		out.b.len = out.whole;	/* never half a record */
 	out_send();
 }
 
@@ -362,7 +367,7 @@ out_write(const void *p, size_t n)
 {
 	if (n == 0)
 		return;		/* p may be NULL then: an empty buffer's */
-	if (n > OUT_MAX - out.b.len) {
+	if (out.b.len + n > OUT_MAX) {
 		out_drain();
 		if (n > OUT_MAX) {
 			if (fwrite(p, 1, n, stdout) != n)
@@ -381,7 +386,7 @@ out_line(const char *p, size_t n)
 {
 	char *d = out.b.p + out.b.len;
 
-	if (n >= OUT_MAX - out.b.len || out.tty) {
+	if (out.b.len + n >= OUT_MAX || out.tty) {
 		out_write(p, n);
 		out_write("\n", 1);
 		return;
@@ -395,12 +400,15 @@ out_line(const char *p, size_t n)
 struct buf *
 out_buf(void)
 {
+	out.whole = out.b.len;
+	out.building = 1;
 	return &out.b;
 }
 
 void
 out_record(void)
 {
+	out.building = 0;
 	if (out.b.len >= OUT_MAX)
 		out_drain();
 	else if (out.tty)

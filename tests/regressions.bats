@@ -240,6 +240,37 @@ plain_binary() {
 EOF
 }
 
+@test "out of memory while a result is being written: no half line reaches stdout (did)" {
+	plain_binary swindow || skip "a sanitizer or valgrind build"
+	cd "$BATS_TEST_TMPDIR"
+	# a short result, then one of 4 MB (500,001 values), which is built
+	# in the output buffer itself
+	{
+		echo '{"ts":0,"x":1}'
+		seq 1000000 1500000 | awk '{ printf "{\"ts\":60000,\"x\":%d}\n", $1 }'
+		echo '{"ts":120000,"x":2}'
+	} > in
+	# limits from too little for anything to enough for all: some run
+	# must fail inside the big result, and none may leave a line cut
+	local v cut=0
+	for v in $(seq 8000 1000 40000); do
+		run --separate-stderr sh -c "ulimit -v $v; swindow --time-unit ms \
+		    --tumble 1m -a count -a collect:x in"
+		if [ "$status" -eq 1 ]; then
+			[ "$stderr" = "swindow: out of memory" ]
+			[ -z "$output" ] || [ "$output" = '{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:01:00Z","count":1,"collect_x":[1]}' ] || {
+				echo "ulimit -v $v: ${output:0:200}" >&2
+				return 1
+			}
+			[ -n "$output" ] && cut=1
+		else
+			[ "$status" -eq 0 ]
+			[ "${#lines[@]}" -eq 3 ]
+		fi
+	done
+	[ "$cut" -eq 1 ]
+}
+
 @test "a full stdout does not take the place of the error that ends a tool" {
 	cd "$BATS_TEST_TMPDIR"
 	printf '%s\n' '{"ts":1}' '{"ts":12}' '{"ts":23}' '{"ts":34}' \
