@@ -290,11 +290,12 @@ put_fixed(uint64_t m, size_t k, int neg, char *dst)
  * Up to 15 digits, the fewest fraction digits k for which some integer m
  * has m / 10^k == d exactly is it: m and 10^k are exact doubles, so that
  * is just what strtod would read back.  k is tried up to 3, then at the
- * 15th digit, which gives the same m with zeros after it.  Beyond 15 digits the nearest 16-
- * and then 17-digit candidates are the exact nearest, from 128-bit integer
- * arithmetic on the double's bits; one reads back as d when it is less
- * than half an ulp from it, which the same integers tell (a tie, or the
- * bottom of a binade where the ulp below is smaller, goes to strtod).
+ * 15th digit, which gives the same m with zeros after it.  Beyond 15
+ * digits the nearest 16- and then 17-digit candidates are the exact
+ * nearest, from 128-bit integer arithmetic on the double's bits; one
+ * reads back as d when it is less than half an ulp from it, which the
+ * same integers tell (a tie, or the bottom of a binade where the ulp
+ * below is smaller, goes to strtod).
  * Returns 0 to leave d to the slow, general path.
  */
 static size_t

@@ -23,6 +23,24 @@ EOF
 EOF
 }
 
+@test "numbers: doubles of many digits, near powers of ten and below 1, print shortest" {
+	# max passes each double through as it is; the shortest text is
+	# Python's repr (fixed point from 1e-4 to 1e15)
+	local v want=""
+	set -- 0.30000000000000004 999999999999999.9 99999999999999.98 \
+	    9.999999999999998 0.09999999999999999 0.00010000000000000002 \
+	    0.0001 0.00012345678901234567 0.1234567890123 123456.78901234 \
+	    1234567.8901234567 0.5 2.675 100000000000000.5 \
+	    9.999999999999999e-05
+	run swindow --tumble 1s --time-out s -k k -a max:v < <(
+		for v; do echo "{\"ts\":0,\"k\":\"$v\",\"v\":$v}"; done)
+	[ "$status" -eq 0 ]
+	for v in $(printf '%s\n' "$@" | LC_ALL=C sort); do
+		want+="{\"window_start\":0,\"window_end\":1,\"k\":\"$v\",\"max_v\":$v}"$'\n'
+	done
+	[ "$output" = "${want%$'\n'}" ]
+}
+
 @test "numbers: sums past 128 bits stay exact, whole numbers stay integers" {
 	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
 {"ts":0,"v":1e30}

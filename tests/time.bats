@@ -428,6 +428,29 @@ EOF
 EOF
 }
 
+@test "range: the usual form in a minute already read is range-checked too" {
+	# the second line of each pair is read from the first one's minute
+	run --separate-stderr swindow --skip-bad --tumble 1ns --time-out ns \
+	    -a count <<'EOF'
+{"ts":"2262-04-11T23:47:16.000Z"}
+{"ts":"2262-04-11T23:47:16.855Z"}
+{"ts":"1677-09-21T00:12:43.146Z"}
+{"ts":"1677-09-21T00:12:43.145Z"}
+EOF
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "swindow: 2 bad records skipped" ]
+	expect <<'EOF'
+{"window_start":-9223372036854000000,"window_end":-9223372036853999999,"count":1}
+{"window_start":9223372036000000000,"window_end":9223372036000000001,"count":1}
+EOF
+	run --separate-stderr swindow --tumble 1ns -a count <<'EOF'
+{"ts":"2262-04-11T23:47:16.000Z"}
+{"ts":"2262-04-11T23:47:16.855Z"}
+EOF
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'swindow: line 2: bad time "2262-04-11T23:47:16.855Z" (outside the years 1678 to 2262)' ]
+}
+
 @test "range: an RFC 3339 time in 1677 inside int64 nanoseconds is good" {
 	# The same instants as the numbers -9223372036.5 and
 	# -9223372036.854775807, which the tool accepts.
