@@ -356,19 +356,19 @@ days_in_month(int y, int m)
 	return mdays[m - 1];
 }
 
+/* The minute of the last time read, which a stream's times mostly share. */
+static struct {
+	char text[16];		/* "YYYY-MM-DDTHH:MM" */
+	int64_t secs;		/* its civil seconds */
+	int have;
+} last_read;
+
 /*
  * Reads the date "YYYY-MM-DD" at the start of s and, after 'T', 't' or
  * ' ', the "HH:MM" that follow: their civil seconds into *secs and the
  * index after them into *ip.  Returns 1 with a time of day, 0 for a date
- * alone, -1 when bad.  A stream's times mostly share their minute, so the
- * last one read is kept.
+ * alone, -1 when bad.  A time of day becomes last_read.
  */
-static struct {
-	char text[16];		/* "YYYY-MM-DDTHH:MM" */
-	int64_t secs;
-	int have;
-} last_read;
-
 static int
 date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
 {
@@ -662,8 +662,7 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 {
 	static const int64_t per[] = { 1, NS_PER_S, 1000000, 1000, 1 };
 	static char minute_text[20];
-	static int64_t last_minute;
-	static int have_minute;
+	static int64_t last_minute = INT64_MIN;	/* no minute is that */
 	int64_t secs, frac, days, y, p, q, r, minute;
 	int32_t off;
 	int m, d, rem, k;
@@ -697,13 +696,12 @@ tm_format(int64_t ns, enum tm_unit u, char *dst)
 	/* times written one after another mostly share their minute: its
 	 * text, "YYYY-MM-DDTHH:MM", is kept */
 	minute = tm_floordiv(secs, 60);
-	if (!have_minute || minute != last_minute) {
+	if (minute != last_minute) {
 		days = tm_floordiv(secs, 86400);
 		rem = (int)(secs - days * 86400);
 		civil_from_days(days, &y, &m, &d);
 		fmt_datetime(minute_text, y, m, d, rem);
 		last_minute = minute;
-		have_minute = 1;
 	}
 	memcpy(o, minute_text, 16);
 	rem = (int)(secs - minute * 60);
