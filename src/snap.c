@@ -176,34 +176,90 @@ out:
 	return r;
 }
 
-/* Reads the whole file at path into r->text.  0 or -1 with errno. */
-static int
-read_all(struct snap_r *r, const char *path)
+/*
+ * A snapshot is read twice, a buffer at a time: once for its checksum,
+ * then line by line for the caller, so that a million windows' state
+ * never sits in memory as text.  Between the two nothing can change it:
+ * both go through one descriptor, and a snapshot is only ever renamed
+ * into place, never written over.
+ */
+#define READ_AT (1 << 20)
+
+/* Reads up to n bytes at offset off into p; -1 on a read error. */
+static ssize_t
+read_at(int fd, char *p, size_t n, off_t off)
 {
-	struct stat st;
 	size_t got = 0;
 	ssize_t k;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return -1;
-	}
-	r->text = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		k = read(fd, r->text + got, (size_t)st.st_size - got);
+	while (got < n) {
+		k = pread(fd, p + got, n - got, off + (off_t)got);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k <= 0)
+		if (k < 0)
+			return -1;
+		if (k == 0)
 			break;
 		got += (size_t)k;
 	}
-	close(fd);
-	r->len = got;
-	r->text[got] = '\0';
+	return (ssize_t)got;
+}
+
+/* The crc32 of the file's first n bytes into *crc; -1 on a read error. */
+static int
+crc_of(struct snap_r *r, off_t n, unsigned long *crc)
+{
+	off_t at;
+	ssize_t k;
+
+	*crc = crc32(0, NULL, 0);
+	for (at = 0; at < n; at += k) {
+		k = read_at(r->fd, r->buf, n - at < READ_AT ? (size_t)(n - at) :
+		    READ_AT, at);
+		if (k <= 0)
+			return -1;
+		*crc = crc32(*crc, (const Bytef *)r->buf, (uInt)k);
+	}
 	return 0;
+}
+
+/*
+ * The next line of the state, up to the checksum line, into *line and
+ * *len: 1, 0 after the last, -1 on a read error.  The buffer grows for a
+ * line longer than it.
+ */
+static int
+next_line(struct snap_r *r, const char **line, size_t *len)
+{
+	char *nl;
+	ssize_t k;
+	size_t want;
+
+	for (;;) {
+		nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		if (nl != NULL) {
+			*line = r->buf + r->start;
+			*len = (size_t)(nl - *line);
+			r->start += *len + 1;
+			return 1;
+		}
+		if (r->pos >= r->stop)
+			return 0;	/* the writer ends every line */
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+		if (r->end == r->cap) {
+			r->cap *= 2;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		want = r->cap - r->end;
+		if ((off_t)want > r->stop - r->pos)
+			want = (size_t)(r->stop - r->pos);
+		if ((k = read_at(r->fd, r->buf + r->end, want, r->pos)) <= 0)
+			return -1;
+		r->end += (size_t)k;
+		r->pos += k;
+	}
 }
 
 int
@@ -216,36 +272,52 @@ snap_load(struct snap_r *r, const char *path, const char *tool,
 	struct scan_paths *hp = NULL, *cp = NULL;
 	struct scan_error e;
 	struct jval h[6], c;
-	char want[16];
-	const char *nl;
+	char want[16], tail[128];
+	const char *head;
+	struct stat st;
+	unsigned long crc;
 	int64_t fmt;
-	size_t last, first, n;
+	size_t n, last;
+	ssize_t k;
 
 	memset(r, 0, sizeof(*r));
-	if (read_all(r, path) != 0) {
+	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(r->fd, &st) != 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		if (r->fd >= 0)
+			close(r->fd);
+		r->fd = -1;
 		return -1;
 	}
-	/* the checksum line: the last, over every byte before it */
-	for (last = r->len > 0 ? r->len - 1 : 0; last > 0 &&
-	    r->text[last - 1] != '\n'; last--)
-		;
+	r->cap = READ_AT;
+	r->buf = xmalloc(r->cap);
 	if ((hp = scan_compile(hpaths, LEN(hpaths))) == NULL ||
 	    (cp = scan_compile(cpath, 1)) == NULL)
 		die(1, "out of memory");
-	snprintf(want, sizeof(want), "\"%08x\"", (unsigned)crc32(
-	    crc32(0, NULL, 0), (const Bytef *)r->text, (uInt)last));
-	if (r->len == 0 || r->text[r->len - 1] != '\n' || last == 0 ||
-	    scan_object(cp, r->text + last, r->len - 1 - last, &c, &e) != 0 ||
-	    c.type != J_STRING || c.len != 10 || memcmp(c.p, want, 10) != 0) {
-		snprintf(why, whylen, "%s: damaged or cut short (its checksum "
-		    "does not match)", path);
-		goto fail;
-	}
-	r->end = last;
-	nl = memchr(r->text, '\n', last);
-	first = (size_t)(nl - r->text);
-	if (scan_object(hp, r->text, first, h, &e) != 0 ||
+	/* the checksum line: the last, short, over every byte before it */
+	n = st.st_size < (off_t)sizeof(tail) ? (size_t)st.st_size :
+	    sizeof(tail);
+	if ((k = read_at(r->fd, tail, n, st.st_size - (off_t)n)) !=
+	    (ssize_t)n)
+		goto damaged;
+	for (last = n > 0 ? n - 1 : 0; last > 0 && tail[last - 1] != '\n';
+	    last--)
+		;
+	r->stop = st.st_size - (off_t)(n - last);
+	if (n == 0 || tail[n - 1] != '\n' || r->stop == 0 || (last == 0 &&
+	    n == sizeof(tail)) || crc_of(r, r->stop, &crc) != 0)
+		goto damaged;
+	snprintf(want, sizeof(want), "\"%08x\"", (unsigned)crc);
+	if (scan_object(cp, tail + last, n - 1 - last, &c, &e) != 0 ||
+	    c.type != J_STRING || c.len != 10 || memcmp(c.p, want, 10) != 0)
+		goto damaged;
+	/* the header, kept: the options point into it */
+	if (next_line(r, &head, &n) != 1)
+		goto damaged;
+	r->head = xmalloc(n + 1);
+	memcpy(r->head, head, n);
+	r->head[n] = '\0';
+	if (scan_object(hp, r->head, n, h, &e) != 0 ||
 	    h[0].type != J_STRING || h[0].len != 13 ||
 	    memcmp(h[0].p, "\"streamutils\"", 13) != 0 ||
 	    h[1].type != J_NUMBER || h[2].type != J_STRING ||
@@ -284,10 +356,12 @@ snap_load(struct snap_r *r, const char *path, const char *tool,
 		    options);
 		goto fail;
 	}
-	r->pos = first + 1;
 	scan_free(hp);
 	scan_free(cp);
 	return 0;
+damaged:
+	snprintf(why, whylen, "%s: damaged or cut short (its checksum "
+	    "does not match)", path);
 fail:
 	scan_free(hp);
 	scan_free(cp);
@@ -298,22 +372,22 @@ fail:
 int
 snap_next(struct snap_r *r, const char **line, size_t *len)
 {
-	const char *nl;
+	int k = next_line(r, line, len);
 
-	if (r->pos >= r->end)
-		return 0;
-	*line = r->text + r->pos;
-	nl = memchr(*line, '\n', r->end - r->pos);
-	*len = (size_t)(nl - *line);
-	r->pos += *len + 1;
-	return 1;
+	if (k < 0)
+		die(1, "snapshot: %s", strerror(errno));
+	return k;
 }
 
 void
 snap_free(struct snap_r *r)
 {
-	free(r->text);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	free(r->head);
 	memset(r, 0, sizeof(*r));
+	r->fd = -1;
 }
 
 void

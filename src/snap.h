@@ -9,6 +9,8 @@
 #ifndef SNAP_H
 #define SNAP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,14 +50,17 @@ void snap_put(struct snap_w *w, const char *line, size_t len);
  */
 int snap_end(struct snap_w *w, char *why, size_t whylen);
 
-/* A snapshot read back whole and checked; lines are its state lines. */
+/* A snapshot checked whole, then read line by line: its state lines. */
 struct snap_r {
-	char *text;
-	size_t len, pos;	/* pos: the next state line */
-	size_t end;		/* where the checksum line starts */
+	int fd;
+	char *buf;		/* lines read and not yet given: */
+	size_t cap, start, end;	/* buf[start..end) */
+	off_t pos, stop;	/* the file's next byte to read; where the
+				 * checksum line starts */
+	char *head;		/* the header line */
 	char tool[32], id[80];
 	int64_t checkpoint;
-	const char *options;	/* the header's options text, in text */
+	const char *options;	/* the header's options text, in head */
 	size_t optlen;
 };
 
@@ -68,7 +73,10 @@ struct snap_r {
 int snap_load(struct snap_r *r, const char *path, const char *tool,
     const char *options, char *why, size_t whylen);
 
-/* The next state line into *line and *len: 1, or 0 after the last. */
+/*
+ * The next state line into *line and *len (valid until the next call): 1,
+ * or 0 after the last.  A read error ends the tool.
+ */
 int snap_next(struct snap_r *r, const char **line, size_t *len);
 
 void snap_free(struct snap_r *r);

@@ -362,6 +362,54 @@ EOF
 	done
 }
 
+@test "corruption: every cut and flip of a snapshot bigger than the reader's buffer is refused" {
+	# 30,000 windows and one of 200,000 values (a 2.6 MB line): the
+	# file (5.9 MB) is read a megabyte at a time, twice
+	python3 - > keys <<'EOF'
+for i in range(30000):
+    print('{"ts":%d,"k":%d,"v":%d}' % (1700000000 + i % 600, i, i))
+for i in range(200000):
+    print('{"ts":1700000000,"k":"big","v":%d}' % i)
+EOF
+	d=$PWD/st
+	mkdir st
+	{ cat keys; echo "{\"\$checkpoint\":1,\"dir\":\"$d\"}"; } |
+	    swindow -k k --tumble 1h -a count,collect:v | grep -v '^{"\$' > ref
+	echo "{\"\$restore\":1,\"dir\":\"$d\"}" > restore
+	p=st/ckpt.1/op.1
+	cp "$p" good
+	run --separate-stderr swindow -k k --tumble 1h -a count,collect:v restore
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^{"\$' <<<"$output")" = "$(cat ref)" ]
+	size=$(wc -c < good)
+	damaged="swindow: restore 1: $d/ckpt.1/op.1: damaged or cut short (its checksum does not match)"
+	# cuts: empty, inside the header, at the reader's buffer, inside
+	# and at the checksum line, the last newline
+	for at in 0 1 100 1048575 1048576 1048577 $((size / 2)) \
+	    $((size - 22)) $((size - 21)) $((size - 9)) $((size - 1)); do
+		head -c "$at" good > "$p"
+		run --separate-stderr swindow -k k --tumble 1h -a count,collect:v restore
+		[ "$status" -eq 1 ] || { echo "cut at $at: status $status" >&2; return 1; }
+		[ "$stderr" = "$damaged" ] || { echo "cut at $at: $stderr" >&2; return 1; }
+		[ -z "$output" ]
+	done
+	# flips of one bit, over the file and in its checksum line
+	for at in $(python3 -c "
+import random
+r = random.Random(7); n = $size
+print(*sorted(set([0, n - 2, n - 1, n - 12] + [r.randrange(n) for _ in range(12)])))"); do
+		python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[2])] ^= 4; open(sys.argv[3], "wb").write(b)' good "$at" "$p"
+		run --separate-stderr swindow -k k --tumble 1h -a count,collect:v restore
+		[ "$status" -eq 1 ] || { echo "flip at $at: status $status" >&2; return 1; }
+		[ "$stderr" = "$damaged" ] || { echo "flip at $at: $stderr" >&2; return 1; }
+	done
+	# a checksum line made long: no line of the writer's is so long
+	{ head -c $((size - 1)) good; printf '%0200d\n' 0; } > "$p"
+	run --separate-stderr swindow -k k --tumble 1h -a count,collect:v restore
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "$damaged" ]
+}
+
 @test "a snapshot from a newer format is refused, naming it" {
 	run_pipeline
 	python3 - state/ckpt.9/op.2 <<'EOF'
