@@ -271,6 +271,24 @@ EOF
 	[ "$cut" -eq 1 ]
 }
 
+@test "a terminal gets the lines a pipe gets: results, passed lines, a 170 KiB result" {
+	command -v script >/dev/null || skip "no script(1) for a terminal"
+	cd "$BATS_TEST_TMPDIR"
+	{
+		echo '{"ts":0,"x":1}'
+		seq 100000 130000 | awk '{ printf "{\"ts\":60,\"x\":%d}\n", $1 }'
+		echo '{"ts":120,"x":2}'
+	} > in
+	# on a terminal every line goes out at once (out_line, out_record)
+	for cmd in "swindow --tumble 1m -a count -a collect:x in" \
+	    "swatermark -d 0s in"; do
+		$cmd > pipe
+		script -qec "$cmd" /dev/null | tr -d '\r' > tty
+		cmp pipe tty || { echo "differs: $cmd" >&2; return 1; }
+	done
+	[ "$(wc -l < tty)" -gt 30000 ]
+}
+
 @test "a full stdout does not take the place of the error that ends a tool" {
 	cd "$BATS_TEST_TMPDIR"
 	printf '%s\n' '{"ts":1}' '{"ts":12}' '{"ts":23}' '{"ts":34}' \
