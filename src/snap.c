@@ -255,8 +255,11 @@ next_line(struct snap_r *r, const char **line, size_t *len)
 		want = r->cap - r->end;
 		if ((off_t)want > r->stop - r->pos)
 			want = (size_t)(r->stop - r->pos);
-		if ((k = read_at(r->fd, r->buf + r->end, want, r->pos)) <= 0)
+		if ((k = read_at(r->fd, r->buf + r->end, want, r->pos)) <= 0) {
+			if (k == 0)
+				errno = EIO;	/* shorter than when checked */
 			return -1;
+		}
 		r->end += (size_t)k;
 		r->pos += k;
 	}
@@ -278,7 +281,6 @@ snap_load(struct snap_r *r, const char *path, const char *tool,
 	unsigned long crc;
 	int64_t fmt;
 	size_t n, last;
-	ssize_t k;
 
 	memset(r, 0, sizeof(*r));
 	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
@@ -297,8 +299,7 @@ snap_load(struct snap_r *r, const char *path, const char *tool,
 	/* the checksum line: the last, short, over every byte before it */
 	n = st.st_size < (off_t)sizeof(tail) ? (size_t)st.st_size :
 	    sizeof(tail);
-	if ((k = read_at(r->fd, tail, n, st.st_size - (off_t)n)) !=
-	    (ssize_t)n)
+	if (read_at(r->fd, tail, n, st.st_size - (off_t)n) != (ssize_t)n)
 		goto damaged;
 	for (last = n > 0 ? n - 1 : 0; last > 0 && tail[last - 1] != '\n';
 	    last--)
