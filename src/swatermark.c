@@ -37,7 +37,8 @@ static struct {
 
 	/* the state: what a snapshot holds */
 	struct bwm bwm;		/* -d, and the max event time seen */
-	int64_t wm;		/* the last watermark written */
+	int64_t wm;		/* the last watermark written, and INT64_MIN
+				 * until then, so that no event is late */
 	int have_wm;
 	int64_t seq;		/* arrival number, for --reorder's order */
 	struct heap held;	/* --reorder: struct held by (t, seq) */
@@ -125,7 +126,7 @@ on_record(const char *line, size_t len)
 	    rec_time(&S.ro.bad, &S.op.in, line, len, &v, &S.ro.topts,
 	    S.ro.tpath, &t) != 0)
 		return;
-	if (S.have_wm && t < S.wm) {
+	if (t < S.wm) {
 		if (S.late == LATE_PASS)
 			out_line(line, len);
 		else
@@ -315,6 +316,7 @@ main(int argc, char *argv[])
 	tool_init("swatermark");
 	recopts_init(&S.ro);
 	S.gran = 1000000000;
+	S.wm = INT64_MIN;
 	while ((c = getopt_long(argc, argv, "d:ht:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':

@@ -356,12 +356,19 @@ days_in_month(int y, int m)
 	return mdays[m - 1];
 }
 
-/* The minute of the last time read, which a stream's times mostly share. */
+/*
+ * The minute of the last time read, which a stream's times mostly share.
+ * Before the first it is bytes that no text of a time holds (nor valid
+ * UTF-8), with seconds whose nanoseconds overflow: a text that matches
+ * it anyway is refused, and the fast path needs no test of its own.
+ */
+#define NO_MINUTE (INT64_MAX / 2)
 static struct {
 	char text[16];		/* "YYYY-MM-DDTHH:MM" */
 	int64_t secs;		/* its civil seconds */
-	int have;
-} last_read;
+} last_read = { { '\377', '\377', '\377', '\377', '\377', '\377', '\377',
+    '\377', '\377', '\377', '\377', '\377', '\377', '\377', '\377', '\377' },
+    NO_MINUTE };
 
 /*
  * Reads the date "YYYY-MM-DD" at the start of s and, after 'T', 't' or
@@ -375,7 +382,9 @@ date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
 	int y, mo, d, h, mi;
 	size_t i = 0;
 
-	if (last_read.have && n >= 16 && memcmp(s, last_read.text, 16) == 0) {
+	if (n >= 16 && memcmp(s, last_read.text, 16) == 0) {
+		if (last_read.secs == NO_MINUTE)
+			return -1;
 		*ip = 16;
 		*secs = last_read.secs;
 		return 1;
@@ -397,9 +406,33 @@ date_minute(const char *s, size_t n, size_t *ip, int64_t *secs)
 	*secs += h * 3600 + mi * 60;
 	memcpy(last_read.text, s, 16);
 	last_read.secs = *secs;
-	last_read.have = 1;
 	*ip = i;
 	return 1;
+}
+
+/*
+ * Whether the 8 bytes at s are ":SS.mmmZ" with SS below 60, in one test
+ * of all 8: a byte is a digit when its high half is 3 and stays 3 once 6
+ * is added (10 for the tens of seconds, which stop at 5).  The first
+ * test passing leaves no byte that the addition could carry out of, so
+ * the byte order does not matter.
+ */
+static inline int
+usual_seconds(const char *s)
+{
+	static const unsigned char mask[8] = { 0xff, 0xf0, 0xf0, 0xff, 0xf0,
+	    0xf0, 0xf0, 0xff }, text[8] = ":00.000Z", add[8] = { 0, 10, 6, 0,
+	    6, 6, 6, 0 }, high[8] = { 0, 0xf0, 0xf0, 0, 0xf0, 0xf0, 0xf0, 0 },
+	    digit[8] = { 0, '0', '0', 0, '0', '0', '0', 0 };
+	uint64_t x, m, t, a, h, d;
+
+	memcpy(&x, s, 8);
+	memcpy(&m, mask, 8);
+	memcpy(&t, text, 8);
+	memcpy(&a, add, 8);
+	memcpy(&h, high, 8);
+	memcpy(&d, digit, 8);
+	return ((x & m) == t) & (((x + a) & h) == d);
 }
 
 /*
@@ -411,10 +444,8 @@ usual_rfc3339(const char *s, size_t n, int64_t *ns)
 {
 	int64_t secs, frac;
 
-	if (n != 24 || !last_read.have || memcmp(s, last_read.text, 16) != 0 ||
-	    s[16] != ':' || s[19] != '.' || s[23] != 'Z' || !isdig(s[17]) ||
-	    s[17] > '5' || !isdig(s[18]) || !isdig(s[20]) || !isdig(s[21]) ||
-	    !isdig(s[22]))
+	if (n != 24 || memcmp(s, last_read.text, 16) != 0 ||
+	    !usual_seconds(s + 16))
 		return 0;
 	secs = last_read.secs + (s[17] - '0') * 10 + s[18] - '0';
 	frac = ((s[20] - '0') * 100 + (s[21] - '0') * 10 + s[22] - '0') *

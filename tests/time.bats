@@ -296,6 +296,32 @@ EOF
 EOF
 }
 
+@test "RFC 3339: every printable byte in each place of the usual seconds" {
+	# After a time of the same minute, each of the 8 bytes of
+	# ":12.345Z" in turn becomes every printable byte: just the digits
+	# (0 to 5 for the tens of seconds), 'z' for 'Z', and a digit for 'Z'
+	# (then the time is local, in UTC) are good.  The fast path for that
+	# form reads them all at once; this holds it to the general reader.
+	cd "$BATS_TEST_TMPDIR"
+	awk 'BEGIN {
+		base = "2026-11-23T00:00:12.345Z"
+		for (pos = 17; pos <= 24; pos++)
+			for (b = 32; b < 127; b++) {
+				c = sprintf("%c", b)
+				if (c == "\"" || c == "\\")
+					continue
+				printf "{\"ts\":\"%s\"}\n", base
+				printf "{\"ts\":\"%s%s%s\"}\n", substr(base, 1, pos - 1), c, substr(base, pos + 1)
+			}
+	}' > in.ndjson
+	run --separate-stderr swatermark -d 0s --skip-bad --data-only < in.ndjson
+	[ "$status" -eq 0 ]
+	[ "$stderr" = 'swatermark: 683 bad records skipped' ]
+	printf '%s\n' "$output" | grep -v ':12.345Z"' | cut -c24-31 | tr '\n' ' ' > got
+	printf '%s' ':02.345Z :22.345Z :32.345Z :42.345Z :52.345Z :10.345Z :11.345Z :13.345Z :14.345Z :15.345Z :16.345Z :17.345Z :18.345Z :19.345Z :12.045Z :12.145Z :12.245Z :12.445Z :12.545Z :12.645Z :12.745Z :12.845Z :12.945Z :12.305Z :12.315Z :12.325Z :12.335Z :12.355Z :12.365Z :12.375Z :12.385Z :12.395Z :12.340Z :12.341Z :12.342Z :12.343Z :12.344Z :12.346Z :12.347Z :12.348Z :12.349Z :12.3450 :12.3451 :12.3452 :12.3453 :12.3454 :12.3455 :12.3456 :12.3457 :12.3458 :12.3459 :12.345z ' > want
+	diff want got
+}
+
 @test "RFC 3339: leap days of leap years are good" {
 	run --separate-stderr swindow --tumble 1d -a count <<'EOF'
 {"ts":"2024-02-29T12:00:00Z"}
