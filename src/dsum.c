@@ -429,13 +429,25 @@ ratio(struct dsum_big *b, uint64_t den, int64_t scale)
 	return v;
 }
 
+/* dsum_div the long way, with the big numerator: off the common path,
+ * so that its frame is not paid there. */
+static __attribute__((noinline)) double
+div_big(const struct dsum *d, uint64_t den)
+{
+	struct dsum_big b = { 0 };
+	double v;
+
+	numerator(d, &b);
+	v = ratio(&b, den, d->scale);
+	free(b.limb);
+	return v;
+}
+
 double
 dsum_div(const struct dsum *d, int64_t n)
 {
-	struct dsum_big b = { 0 };
 	uint64_t den = (uint64_t)n;
 	__int128 m = d->m;
-	double v;
 	int32_t i;
 
 	/* exact over exact is one correct rounding, when both are doubles */
@@ -444,13 +456,9 @@ dsum_div(const struct dsum *d, int64_t n)
 		for (i = 0; i < d->scale && den < UINT64_C(1) << 53; i++)
 			den *= 10;
 		if (i == d->scale && den < UINT64_C(1) << 53)
-			return (double)m / (double)den;
-		den = (uint64_t)n;
+			return (double)(int64_t)m / (double)den;
 	}
-	numerator(d, &b);
-	v = ratio(&b, den, d->scale);
-	free(b.limb);
-	return v;
+	return div_big(d, (uint64_t)n);
 }
 
 void
