@@ -298,14 +298,13 @@ put_fixed(uint64_t m, size_t k, int neg, char *dst)
  * below is smaller, goes to strtod).
  * Returns 0 to leave d to the slow, general path.
  */
+static size_t fmt_long(double d, char *dst);
+
 static size_t
 fmt_fixed(double d, char *dst)
 {
 	double a = fabs(d), m;
-	unsigned __int128 p, half, rem, pk, c, diff;
-	uint64_t mant, m64;
-	int intdigits, prec, e, shift;
-	size_t k, len, i;
+	size_t k;
 
 	if (a < 1e-4 || a >= 1e15)
 		return 0;
@@ -316,6 +315,20 @@ fmt_fixed(double d, char *dst)
 		if (m / pow10[k] == a)
 			return put_fixed((uint64_t)m, k, d < 0, dst);
 	}
+	return fmt_long(d, dst);
+}
+
+/* fmt_fixed past 3 fraction digits: apart, so that its frame is not paid
+ * by the short ones. */
+static __attribute__((noinline)) size_t
+fmt_long(double d, char *dst)
+{
+	double a = fabs(d), m;
+	unsigned __int128 p, half, rem, pk, c, diff;
+	uint64_t mant, m64;
+	int intdigits, prec, e, shift;
+	size_t k, len, i;
+
 	/* 10^(intdigits-1) <= a < 10^intdigits */
 	if (a >= 1)
 		intdigits = (int)ndigits((uint64_t)a);
@@ -407,7 +420,7 @@ put_digits(int neg, const char *dig, int nd, int e, char *dst)
  * power of two has a gap above twice the gap below: that one is then
  * the only one of its length.
  */
-static size_t
+static __attribute__((noinline)) size_t
 fmt_trial(double d, char *dst)
 {
 	char text[NUM_MAXLEN], dig[20];
