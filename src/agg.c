@@ -208,7 +208,10 @@ int
 agg_prepare(const struct agg_spec *a, const struct jval *v,
     struct agg_in *in, struct buf *scratch, const char **why)
 {
-	memset(in, 0, sizeof(*in));
+	/* what each function reads is set below, the rest is left alone:
+	 * this runs per aggregate per record */
+	in->present = 0;
+	in->off = in->len = 0;
 	if (a->path == NULL) {
 		in->present = 1;
 		return 0;

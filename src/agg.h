@@ -88,8 +88,10 @@ void agg_spec_free(struct agg_spec *specs, size_t n);
 
 /*
  * Checks and converts v, the value at a->path, for a->func.  Text for
- * first, last, distinct, collect and topN goes to scratch.  Returns 0, or -1
- * with *why set when the value has the wrong type.
+ * first, last, distinct, collect and topN goes to scratch.  Sets only
+ * what a->func reads (present, off and len always; dec for sum and avg,
+ * num for the other numeric functions).  Returns 0, or -1 with *why set
+ * when the value has the wrong type.
  */
 int agg_prepare(const struct agg_spec *a, const struct jval *v,
     struct agg_in *in, struct buf *scratch, const char **why);
