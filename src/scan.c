@@ -72,6 +72,8 @@ enum { FLAT_NUMBER, FLAT_STRING, FLAT_CONTAINER };
 struct flat {
 	size_t n;		/* members; 0 when there is no template */
 	struct seen m[FLAT_MAX];
+	int covers;		/* every path is one of its members, so that
+				 * a replay sets every output */
 	int misses;		/* replays failed in a row */
 	int used;		/* a replay of this template succeeded */
 	size_t wait, backoff;	/* lines before learning is tried again */
@@ -1193,6 +1195,25 @@ back_off(struct flat *f)
 	f->wait = f->backoff;
 }
 
+/* How many paths the template f gives a value: each path once, however
+ * many members of one key it has. */
+static size_t
+covered(const struct flat *f)
+{
+	const struct node *c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		if ((c = f->m[i].c) == NULL)
+			continue;
+		for (j = 0; j < i && f->m[j].c != c; j++)
+			;
+		if (j == i)
+			n += c->one != NONE ? 1 : c->thi - c->tlo;
+	}
+	return n;
+}
+
 /*
  * Makes f the template of the line, which the full scan has just
  * accepted, when it is flat as struct flat says; else it backs off.
@@ -1242,6 +1263,7 @@ learn(struct sc *sc, struct flat *f)
 		p = q;
 	}
 	f->n = i + 1;
+	f->covers = covered(f) == sc->ps->n;
 	return;
 no:
 	back_off(f);
@@ -1281,17 +1303,18 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	sc.ps = ps;
 	sc.out = out;
 	sc.e = e;
-	clear(ps, out);
 	if (f->n != 0) {
+		if (!f->covers)
+			clear(ps, out);
 		if ((q = replay(&sc, f, sc.s)) != NULL &&
 		    ws(q, sc.end) == sc.end) {
 			f->misses = 0;
 			f->used = 1;
 			return 0;
 		}
-		clear(ps, out);
 		f->misses++;
 	}
+	clear(ps, out);
 	p = ws(sc.s, sc.end);
 	if (p < sc.end && *p == '{' && ps->nodes[0].kid != NULL)
 		q = pobj(&sc, p, 1, ps->nodes);

@@ -39,9 +39,17 @@ static const char *const tpaths[] = {
 	"abcdefghijklmnop", "x.abcdefghijklmnopq", "q\"k", "x.b\\s",
 };
 
-static struct scan_paths *tps;
+/*
+ * A few flat paths, one of them twice: flat lines often have them all,
+ * and then a replay of the template is all that sets the outputs.
+ */
+static const char *const fpaths[] = { "ts", "user", "ts", "b" };
+#define NFPATHS (sizeof(fpaths) / sizeof(fpaths[0]))
+
+static struct scan_paths *tps, *fps;
 static int lastok;	/* whether diffline's last line was accepted */
 static size_t found[NPATHS];	/* accepted lines where jansson has path i */
+static size_t ffound[NFPATHS];
 
 static json_t *
 jwalk(json_t *j, const char *path)
@@ -300,15 +308,18 @@ diffpaths(const struct scan_paths *ps, const char *const *paths, size_t np,
 int diffline(const char *, size_t, char *, size_t);
 
 /*
- * Checks one line against the test paths; returns 0 when scan and jansson
- * agree, else 1 with the reason in why.
+ * Checks one line against both sets of test paths; returns 0 when scan
+ * and jansson agree, else 1 with the reason in why.
  */
 int
 diffline(const char *s, size_t n, char *why, size_t wn)
 {
 	if (tps == NULL && (tps = scan_compile(tpaths, NPATHS)) == NULL)
 		abort();
-	return diffpaths(tps, tpaths, NPATHS, found, s, n, why, wn);
+	if (fps == NULL && (fps = scan_compile(fpaths, NFPATHS)) == NULL)
+		abort();
+	return diffpaths(tps, tpaths, NPATHS, found, s, n, why, wn) ||
+	    diffpaths(fps, fpaths, NFPATHS, ffound, s, n, why, wn);
 }
 
 #ifndef SCANDIFF_LIB
@@ -1004,9 +1015,10 @@ flatruns(struct line *l, struct line *m, size_t count)
 	size_t key[12], n = 1 + pick(10), runs = 2 + pick(8), i;
 	int kind[12];
 
-	/* a fresh scanner, which learns at once, not after a back-off */
+	/* fresh scanners, which learn at once, not after a back-off */
 	scan_free(tps);
-	tps = NULL;
+	scan_free(fps);
+	tps = fps = NULL;
 	for (i = 0; i < n; i++) {
 		key[i] = pick(sizeof(flatkeys) / sizeof(flatkeys[0]));
 		kind[i] = pick(20) ? (int)pick(2) : 2;
@@ -1102,11 +1114,14 @@ main(int argc, char **argv)
 	free(l.p);
 	free(m.p);
 	scan_free(tps);
+	scan_free(fps);
 	if (verbose) {
 		fprintf(stderr, "scandiff: %zu of %zu lines valid; found:",
 		    naccept, nlines);
 		for (i = 0; i < NPATHS; i++)
 			fprintf(stderr, " %s=%zu", tpaths[i], found[i]);
+		for (i = 0; i < NFPATHS; i++)
+			fprintf(stderr, " %s=%zu", fpaths[i], ffound[i]);
 		fputc('\n', stderr);
 	}
 	printf("scandiff: %zu lines, %zu disagreements\n", nlines, ndiff);
