@@ -42,23 +42,21 @@ map_hash(const void *key, size_t n)
 	return h ? h : 1;
 }
 
-/* Whether a[0..n) and b[0..n) are equal: keys of 4 to 16 bytes, the
- * usual ones, as two words that may overlap. */
+/* Whether a[0..n) and b[0..n) are equal, for keys of 4 to 16 bytes, the
+ * usual ones: as two words that may overlap. */
 static inline int
-same(const void *a, const void *b, size_t n)
+same_short(const void *a, const void *b, size_t n)
 {
 	uint64_t a0, a1, b0, b1;
 	uint32_t c0, c1, d0, d1;
 
-	if (n >= 4 && n < 8) {
+	if (n < 8) {
 		memcpy(&c0, a, 4);
 		memcpy(&d0, b, 4);
 		memcpy(&c1, (const char *)a + n - 4, 4);
 		memcpy(&d1, (const char *)b + n - 4, 4);
 		return ((c0 ^ d0) | (c1 ^ d1)) == 0;
 	}
-	if (n < 8 || n > 16)
-		return memcmp(a, b, n) == 0;
 	memcpy(&a0, a, 8);
 	memcpy(&b0, b, 8);
 	memcpy(&a1, (const char *)a + n - 8, 8);
@@ -66,8 +64,10 @@ same(const void *a, const void *b, size_t n)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
-static struct map_slot *
-find(struct map *m, uint64_t h, const void *key, size_t klen)
+/* The slot of key, or the empty one where it would go: keys of any
+ * length, by memcmp. */
+static __attribute__((noinline)) struct map_slot *
+find_any(struct map *m, uint64_t h, const void *key, size_t klen)
 {
 	size_t mask = m->cap - 1, i = h & mask;
 
@@ -75,7 +75,25 @@ find(struct map *m, uint64_t h, const void *key, size_t klen)
 		struct map_slot *s = &m->slots[i];
 
 		if (s->hash == 0 || (s->hash == h && s->klen == klen &&
-		    same(s->key, key, klen)))
+		    memcmp(s->key, key, klen) == 0))
+			return s;
+	}
+}
+
+/* find_any, with keys of 4 to 16 bytes compared in place: a loop with
+ * no call in it needs no registers saved. */
+static struct map_slot *
+find(struct map *m, uint64_t h, const void *key, size_t klen)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+
+	if (klen < 4 || klen > 16)
+		return find_any(m, h, key, klen);
+	for (;; i = (i + 1) & mask) {
+		struct map_slot *s = &m->slots[i];
+
+		if (s->hash == 0 || (s->hash == h && s->klen == klen &&
+		    same_short(s->key, key, klen)))
 			return s;
 	}
 }
