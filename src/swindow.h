@@ -165,10 +165,11 @@ void win_remove(uint32_t s);
 /* Sets window s's one timer to t; the entry set before goes stale. */
 void win_arm(uint32_t s, int64_t t);
 
-/* Drops stale timers so the top is live; 0 when none is left.  timer_pop
- * removes the top. */
+/* Drops stale timers so the top is live, and gives it; 0 when none is
+ * left.  timer_take removes and gives the first live timer due at or
+ * before t; 0 when none is due. */
 int timer_next(struct event *e);
-void timer_pop(void);
+int timer_take(int64_t t, struct event *e);
 
 /* Has the watermark passed end + lateness, so the window can go? */
 int expired(int64_t end);

@@ -301,10 +301,9 @@ advance(int64_t w)
 	if (w <= S.wm)
 		return;
 	S.wm = w;
-	while (timer_next(&e) && e.t <= w) {
+	while (timer_take(w, &e)) {
 		struct win *win = S.pool[e.slot].w;
 
-		timer_pop();
 		if (win->pending && w >= win->end)
 			batch_add(e.slot);
 		/* kept for late records until W passes end + L, or removed
@@ -363,8 +362,7 @@ fire_all(void)
 	uint32_t s;
 
 	if (S.kind != SESSION && S.kind != COUNT)
-		while (timer_next(&e)) {
-			timer_pop();
+		while (timer_take(INT64_MAX, &e)) {
 			if (!(w = S.pool[e.slot].w)->pending)
 				continue;
 			if (S.nbatch > 0 && S.batch[S.nbatch - 1].end != w->end)

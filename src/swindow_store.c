@@ -111,17 +111,36 @@ timer_top(int *inqueue)
 	return *inqueue ? &q->v[q->head] : h;
 }
 
-void
-timer_pop(void)
+/* Whether e is its window's timer still, not one set again or freed. */
+static inline int
+live(const struct event *e)
 {
-	int inqueue;
+	return S.pool[e->slot].w && S.pool[e->slot].gen == e->gen;
+}
 
-	if (timer_top(&inqueue) == NULL)
-		return;
+/* Removes the first timer, which timer_top has just found. */
+static inline void
+drop_top(int inqueue)
+{
 	if (inqueue)
 		S.queue.head++;
 	else
 		heap_pop(&S.timers, NULL);
+}
+
+int
+timer_take(int64_t t, struct event *e)
+{
+	struct event *top;
+	int inqueue;
+
+	while ((top = timer_top(&inqueue)) != NULL && top->t <= t) {
+		*e = *top;
+		drop_top(inqueue);
+		if (live(e))
+			return 1;
+	}
+	return 0;
 }
 
 /* Drops stale events so the top is live; returns 0 when none is. */
@@ -133,9 +152,9 @@ timer_next(struct event *e)
 
 	while ((top = timer_top(&inqueue)) != NULL) {
 		*e = *top;
-		if (S.pool[e->slot].w && S.pool[e->slot].gen == e->gen)
+		if (live(e))
 			return 1;
-		timer_pop();
+		drop_top(inqueue);
 	}
 	return 0;
 }
