@@ -79,17 +79,20 @@ void
 win_arm(uint32_t s, int64_t t)
 {
 	struct timerq *q = &S.queue;
-	struct event e = { t, ++S.pool[s].gen, s };
+	struct event *e;
 
 	S.pool[s].w->due = t;
+	S.pool[s].gen++;
 	if (q->head < q->n && t < q->v[q->n - 1].t) {
-		heap_push(&S.timers, &e);
+		struct event late = { t, S.pool[s].gen, s };
+
+		heap_push(&S.timers, &late);
 		return;
 	}
 	if (q->head == q->n)
 		q->head = q->n = 0;
 	else if (q->n == q->cap && q->head >= q->n / 2) {
-		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(e));
+		memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*e));
 		q->n -= q->head;
 		q->head = 0;
 	}
@@ -97,11 +100,14 @@ win_arm(uint32_t s, int64_t t)
 		q->cap = q->cap ? q->cap * 2 : 256;
 		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
 	}
-	q->v[q->n++] = e;
+	e = &q->v[q->n++];
+	e->t = t;
+	e->gen = S.pool[s].gen;
+	e->slot = s;
 }
 
 /* The sooner of the queue's and the heap's first timers, or NULL. */
-static struct event *
+static inline struct event *
 timer_top(int *inqueue)
 {
 	struct event *h = heap_peek(&S.timers);
