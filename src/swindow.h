@@ -29,7 +29,8 @@ enum kind { TUMBLE, HOP, SESSION, COUNT, CUMULATE };
 struct win {
 	int64_t start, end;
 	char *key;		/* canonical key text (a value, or an array),
-				 * stored after agg[] in the same allocation */
+				 * up to KEYINLINE bytes stored after agg[]
+				 * and zero-padded to KEYINLINE there */
 	size_t klen;
 	int revision;		/* firings so far */
 	int pending;		/* changed since it last fired */

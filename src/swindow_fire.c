@@ -263,9 +263,10 @@ batch_add(uint32_t s)
 	f->end = w->end;
 	f->start = w->start;
 	f->slot = s;
-	/* zero-padded, so a shorter key that is a prefix sorts first */
-	memset(head, 0, sizeof(head));
-	memcpy(head, w->key, w->klen < 8 ? w->klen : 8);
+	/* zero-padded, so a shorter key that is a prefix sorts first: a key
+	 * of fewer than 8 bytes is kept in its window, whose KEYINLINE bytes
+	 * for it win_new zeroes, so the 8 bytes are the key and zeros */
+	memcpy(head, w->key, sizeof(head));
 	f->keyhead = (uint64_t)head[0] << 56 | (uint64_t)head[1] << 48 |
 	    (uint64_t)head[2] << 40 | (uint64_t)head[3] << 32 |
 	    (uint64_t)head[4] << 24 | (uint64_t)head[5] << 16 |
