@@ -292,10 +292,13 @@ win_remove(uint32_t s)
 
 	for (i = 0; ks && i < ks->n; i++)
 		if (ks->slots[i] == s) {
-			memmove(ks->slots + i, ks->slots + i + 1,
-			    (ks->n - i - 1) * sizeof(*ks->slots));
-			memmove(ks->starts + i, ks->starts + i + 1,
-			    (ks->n - i - 1) * sizeof(*ks->starts));
+			/* mostly the key's only window: nothing to move */
+			if (i + 1 < ks->n) {
+				memmove(ks->slots + i, ks->slots + i + 1,
+				    (ks->n - i - 1) * sizeof(*ks->slots));
+				memmove(ks->starts + i, ks->starts + i + 1,
+				    (ks->n - i - 1) * sizeof(*ks->starts));
+			}
 			ks->n--;
 			break;
 		}
