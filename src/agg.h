@@ -128,18 +128,25 @@ void agg_output(const struct agg_spec *a, const union agg_state *st,
 /*
  * Frees what the state holds (not the state itself) and leaves it zeroed.
  * Inline where nothing is held; agg_free_any takes every function.
+ * agg_holds tells whether the state holds anything to free.
  */
 void agg_free_any(const struct agg_spec *a, union agg_state *st);
+
+static inline int
+agg_holds(const struct agg_spec *a, const union agg_state *st)
+{
+	/* count, and sums that never outgrew 128 bits, hold no memory */
+	return !(a->func == AG_COUNT || ((a->func == AG_SUM ||
+	    a->func == AG_AVG) && st->sum.s.big == NULL));
+}
 
 static inline void
 agg_free(const struct agg_spec *a, union agg_state *st)
 {
-	/* count, and sums that never outgrew 128 bits, hold no memory */
-	if (a->func == AG_COUNT || ((a->func == AG_SUM || a->func == AG_AVG) &&
-	    st->sum.s.big == NULL))
-		memset(st, 0, sizeof(*st));
-	else
+	if (agg_holds(a, st))
 		agg_free_any(a, st);
+	else
+		memset(st, 0, sizeof(*st));
 }
 
 /* Merges src into dst (session windows joining); src is left empty. */

@@ -46,16 +46,24 @@ win_new(int64_t start, int64_t end, const char *key, size_t klen)
 	return s;
 }
 
-void
-win_free(uint32_t s)
+/* Frees what window w holds outside its block; the block is left as it
+ * is (win_new clears it for the next). */
+static void
+win_release(struct win *w)
 {
-	struct win *w = S.pool[s].w;
 	size_t i;
 
 	for (i = 0; i < S.naggs; i++)
-		agg_free(&S.aggs[i], &w->agg[i]);
+		if (agg_holds(&S.aggs[i], &w->agg[i]))
+			agg_free_any(&S.aggs[i], &w->agg[i]);
 	if (w->klen > KEYINLINE)
 		free(w->key);
+}
+
+void
+win_free(uint32_t s)
+{
+	win_release(S.pool[s].w);
 	S.pool[s].w = NULL;
 	S.pool[s].gen++;
 	S.freeslots[S.nfree++] = s;
@@ -363,7 +371,7 @@ store_free(void)
 
 	for (s = 0; s < S.npool; s++)
 		if (S.pool[s].w)
-			win_free(s);
+			win_release(S.pool[s].w);
 	map_free(&S.keyst, ks_free);
 	scan_free(store_paths);
 	for (s = 0; s < S.npool; s += CHUNK)
