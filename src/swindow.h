@@ -82,7 +82,8 @@ struct timerq {
 struct keystate {
 	uint32_t *slots;
 	int64_t *starts;	/* each window's start, kept here to spare a
-				 * cache miss per record */
+				 * cache miss per record; past the inline
+				 * two, one block holds starts, then slots */
 	size_t n, cap;
 	uint32_t slots_in[2];	/* most keys have a window or two open */
 	int64_t starts_in[2];

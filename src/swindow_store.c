@@ -221,22 +221,26 @@ keystate(const char *key, size_t klen, int create)
 void
 ks_add(struct keystate *ks, uint32_t s)
 {
+	size_t cap = 2 * ks->cap;
+	int64_t *v;
+
+	/* starts and slots grow in one block, the starts first: one
+	 * allocation (and one free) for the two */
 	if (ks->n == ks->cap) {
-		ks->cap *= 2;
-		if (ks->slots == ks->slots_in) {
-			ks->slots = xreallocarray(NULL, ks->cap,
+		if (ks->starts == ks->starts_in) {
+			v = xreallocarray(NULL, cap, sizeof(*ks->starts) +
 			    sizeof(*ks->slots));
-			ks->starts = xreallocarray(NULL, ks->cap,
-			    sizeof(*ks->starts));
-			memcpy(ks->slots, ks->slots_in, sizeof(ks->slots_in));
-			memcpy(ks->starts, ks->starts_in,
-			    sizeof(ks->starts_in));
+			memcpy(v, ks->starts_in, sizeof(ks->starts_in));
+			memcpy(v + cap, ks->slots_in, sizeof(ks->slots_in));
 		} else {
-			ks->slots = xreallocarray(ks->slots, ks->cap,
+			v = xreallocarray(ks->starts, cap,
+			    sizeof(*ks->starts) + sizeof(*ks->slots));
+			memcpy(v + cap, v + ks->cap, ks->n *
 			    sizeof(*ks->slots));
-			ks->starts = xreallocarray(ks->starts, ks->cap,
-			    sizeof(*ks->starts));
 		}
+		ks->starts = v;
+		ks->slots = (uint32_t *)(v + cap);
+		ks->cap = cap;
 	}
 	ks->starts[ks->n] = S.pool[s].w->start;
 	ks->slots[ks->n++] = s;
@@ -252,10 +256,8 @@ ks_free(void *p)
 {
 	struct keystate *ks = p;
 
-	if (ks->slots != ks->slots_in) {
-		free(ks->slots);
-		free(ks->starts);
-	}
+	if (ks->starts != ks->starts_in)
+		free(ks->starts);	/* and the slots after them */
 	free(ks);
 }
 
