@@ -810,31 +810,25 @@ canon_text(const char *s, size_t n, size_t i, struct buf *out)
 	}
 }
 
+/* Whether v's text is its canonical text already: a string with no
+ * escape, or an integer token (JSON allows no leading zeros) but "-0". */
+static int
+canonical_as_is(const struct jval *v)
+{
+	return (v->type == J_STRING && !(v->flags & JV_ESCAPED)) ||
+	    (v->type == J_NUMBER && (v->flags & JV_INT) &&
+	    !(v->len == 2 && v->p[1] == '0'));
+}
+
 void
 jv_canonical(const struct jval *v, struct buf *out)
 {
-	switch (v->type) {
-	case J_NONE:
+	if (v->type == J_NONE)
 		buf_add(out, "null", 4);
-		return;
-	case J_STRING:
-		if (!(v->flags & JV_ESCAPED)) {
-			buf_add(out, v->p, v->len);
-			return;
-		}
-		break;
-	case J_NUMBER:
-		if ((v->flags & JV_INT) && !(v->len == 2 && v->p[1] == '0')) {
-			/* JSON allows no leading zeros: an integer token is
-			 * its own canonical text, but for "-0" */
-			buf_add(out, v->p, v->len);
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	canon_text(v->p, v->len, 0, out);
+	else if (canonical_as_is(v))
+		buf_add(out, v->p, v->len);
+	else
+		canon_text(v->p, v->len, 0, out);
 }
 
 void
@@ -855,6 +849,20 @@ key_text(const struct jval *vals, const int *field, size_t n,
 		jv_canonical(&vals[field[i]], out);
 	}
 	buf_addc(out, ']');
+}
+
+void
+key_view(const struct jval *vals, const int *field, size_t n,
+    struct buf *out, const char **k, size_t *klen)
+{
+	if (n == 1 && canonical_as_is(&vals[field[0]])) {
+		*k = vals[field[0]].p;
+		*klen = vals[field[0]].len;
+		return;
+	}
+	key_text(vals, field, n, out);
+	*k = out->p;
+	*klen = out->len;
 }
 
 /*

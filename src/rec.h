@@ -70,6 +70,15 @@ void key_text(const struct jval *vals, const int *field, size_t n,
     struct buf *out);
 
 /*
+ * The same text without the copy where the line holds it already: one
+ * key that is its own canonical text (a string with no escape, an
+ * integer token) is pointed at in the line; any other is built in out
+ * and pointed at there.  Valid while the line and out are.
+ */
+void key_view(const struct jval *vals, const int *field, size_t n,
+    struct buf *out, const char **k, size_t *klen);
+
+/*
  * The shard of key text k[0..len) among n: its FNV-1a hash modulo n,
  * which skeyby's man page gives: the same on every run, machine and
  * build.

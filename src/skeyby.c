@@ -52,7 +52,7 @@ static struct {
 	struct scan_paths *scan;
 	struct jval *vals;
 	int *kfield;
-	struct buf key;
+	struct buf key;		/* a key's text, where the line's is not it */
 	struct op op;
 	int in_done;
 	pid_t parent;
@@ -223,13 +223,13 @@ queue(struct shard *s, const char *line, size_t len)
 static void
 on_record(const char *line, size_t len)
 {
-	const char *why;
-	size_t i;
+	const char *why, *key;
+	size_t i, klen;
 
 	if (rec_scan(&S.ro.bad, &S.op.in, S.scan, line, len, S.vals) != 0)
 		return;
-	key_text(S.vals, S.kfield, S.nkeys, &S.key);
-	i = S.n ? key_shard(S.key.p, S.key.len, S.n) : 0;
+	key_view(S.vals, S.kfield, S.nkeys, &S.key, &key, &klen);
+	i = S.n ? key_shard(key, klen, S.n) : 0;
 	if (S.template) {
 		if (files_put(line, len, i, S.vals, S.kfield, S.nkeys,
 		    &why) != 0)

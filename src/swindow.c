@@ -62,7 +62,7 @@ on_record(const char *line, size_t len)
 			return;
 		}
 	}
-	key_text(S.vals, S.kfield, S.nkeys, &S.keybuf);
+	key_view(S.vals, S.kfield, S.nkeys, &S.keybuf, &S.key, &S.klen);
 	S.seq++;
 	if (S.proctime) {
 		t = tm_now();
@@ -80,11 +80,11 @@ on_record(const char *line, size_t len)
 		}
 		break;
 	case SESSION:
-		if (!join_session(t, S.keybuf.p, S.keybuf.len))
+		if (!join_session(t, S.key, S.klen))
 			late_add(&S.late, line, len);
 		break;
 	case COUNT:
-		join_count(S.keybuf.p, S.keybuf.len);
+		join_count(S.key, S.klen);
 		break;
 	}
 	fire_batch();

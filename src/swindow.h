@@ -122,6 +122,9 @@ struct swindow {
 	struct jval *vals;
 	struct agg_in *ins;
 	struct buf scratch, keybuf;
+	const char *key;	/* the record's key text: in the line, or in
+				 * keybuf when it is not canonical there */
+	size_t klen;
 	struct buf head;	/* the last record head, of these bounds: */
 	int64_t headstart, headend;
 	struct buf *keyprefix;	/* ,"name": per key and per aggregate */
@@ -202,7 +205,7 @@ int store_restore(const char *line, size_t len, const char **why);
 
 /*
  * Put the current record (its aggregate inputs in S.ins, its key in
- * S.keybuf) into its windows.  join_fixed_windows: tumbling, hopping and
+ * S.key) into its windows.  join_fixed_windows: tumbling, hopping and
  * cumulative, 0, or -1 when no window holding t fits int64 (a bad
  * record), late records counted there.  join_session: 1 if it joined, 0 if late.
  * join_count: count windows, firing the one the record fills.

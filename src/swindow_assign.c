@@ -202,7 +202,7 @@ join_if_holds(int64_t lstart, int64_t lend_, int64_t t)
 		return -2;
 	if (start > t || end <= t)
 		return -1;
-	return join_fixed(start, end, S.keybuf.p, S.keybuf.len);
+	return join_fixed(start, end, S.key, S.klen);
 }
 
 static int
@@ -217,7 +217,7 @@ join_local_windows(int64_t t, const char *line, size_t len)
 	int64_t mo = S.kind == HOP ? S.step_mo : S.size_mo;
 
 	if (S.kind == TUMBLE && have_last && t >= last_start && t < last_end) {
-		if (!join_fixed(last_start, last_end, S.keybuf.p, S.keybuf.len))
+		if (!join_fixed(last_start, last_end, S.key, S.klen))
 			late_add(&S.late, line, len);
 		return 0;
 	}
@@ -234,7 +234,7 @@ join_local_windows(int64_t t, const char *line, size_t len)
 		last_end = e;
 		have_last = 1;
 		held = 1;
-		any = join_fixed(st, e, S.keybuf.p, S.keybuf.len);
+		any = join_fixed(st, e, S.key, S.klen);
 		break;
 	case HOP:
 		for (i = k; instant(lend(i, 0), &e) && e > t; i--) {
@@ -277,7 +277,7 @@ join_fixed_windows(int64_t t, const char *line, size_t len)
 		if (!fits64(st, S.size))
 			return -1;
 		if (!join_fixed((int64_t)st, (int64_t)(st + S.size),
-		    S.keybuf.p, S.keybuf.len))
+		    S.key, S.klen))
 			late_add(&S.late, line, len);
 		return 0;
 	}
@@ -291,7 +291,7 @@ join_fixed_windows(int64_t t, const char *line, size_t len)
 	for (st = last; st + S.size > t; st -= S.step)
 		if (fits64(st, S.size))
 			any |= join_fixed((int64_t)st, (int64_t)(st + S.size),
-			    S.keybuf.p, S.keybuf.len);
+			    S.key, S.klen);
 	if (!any)
 		late_add(&S.late, line, len);
 	return 0;
