@@ -224,15 +224,23 @@ num_parse_double(const char *s, size_t n)
 	return num_dec_double(&x, s, n);
 }
 
-/* The number of decimal digits of u, 1 for 0. */
+/*
+ * The number of decimal digits of u, 1 for 0: from its bit length, whose
+ * times log10(2) (1233 / 4096) is the digits, or one more, which a
+ * compare with the power of ten tells.
+ */
 static size_t
 ndigits(uint64_t u)
 {
-	size_t n = 1;
+	static const uint64_t tens[] = { 1, 10, 100, 1000, 10000, 100000,
+	    1000000, 10000000, 100000000, 1000000000, 10000000000,
+	    100000000000, 1000000000000, 10000000000000, 100000000000000,
+	    1000000000000000, 10000000000000000, 100000000000000000,
+	    1000000000000000000, 10000000000000000000U };
+	uint64_t v = u | 1;	/* 0 has a digit; no power of ten but 1 is odd */
+	size_t t = (size_t)(64 - __builtin_clzll(v)) * 1233 >> 12;
 
-	for (; u >= 10000; u /= 10000)
-		n += 4;
-	return n + (u >= 10) + (u >= 100) + (u >= 1000);
+	return t + (v >= tens[t]);
 }
 
 /*

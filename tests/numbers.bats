@@ -62,6 +62,29 @@ EOF
 EOF
 }
 
+@test "numbers: integers of every width are written whole, each side of a power of ten" {
+	# 0, then 9, 10, 99, 100, ... 10^18 - 1, 10^18, and the int64 ends:
+	# the writer counts digits from the bit length, which these bound
+	cd "$BATS_TEST_TMPDIR"
+	awk 'BEGIN {
+		print "{\"ts\":0,\"v\":0}"
+		p = "1"
+		for (k = 1; k <= 18; k++) {
+			printf "{\"ts\":%d,\"v\":%s}\n", 2 * k - 1, substr("999999999999999999", 1, k)
+			p = p "0"
+			printf "{\"ts\":%d,\"v\":%s}\n", 2 * k, p
+		}
+		print "{\"ts\":37,\"v\":9223372036854775807}"
+		print "{\"ts\":38,\"v\":-9223372036854775808}"
+		print "{\"ts\":39,\"v\":-1000}"
+	}' > in.ndjson
+	run --separate-stderr swindow --tumble 1s --time-out s -a sum:v < in.ndjson
+	[ "$status" -eq 0 ]
+	sed 's/^{"ts":\([0-9]*\),"v":\(.*\)}$/{"window_start":\1,"window_end":\1,"sum_v":\2}/' in.ndjson |
+	    awk -F'"window_end":' '{ split($2, a, ","); printf "%s\"window_end\":%d,%s\n", $1, a[1] + 1, substr($2, length(a[1]) + 2) }' > want
+	printf '%s\n' "$output" | diff want -
+}
+
 @test "numbers: a sum of values below the least double is 0 (UBSan: memcpy NULL)" {
 	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
 {"ts":0,"v":-2.5e-1101}
