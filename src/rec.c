@@ -812,7 +812,7 @@ canon_text(const char *s, size_t n, size_t i, struct buf *out)
 
 /* Whether v's text is its canonical text already: a string with no
  * escape, or an integer token (JSON allows no leading zeros) but "-0". */
-static int
+static inline int
 canonical_as_is(const struct jval *v)
 {
 	return (v->type == J_STRING && !(v->flags & JV_ESCAPED)) ||
