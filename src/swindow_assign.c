@@ -106,7 +106,11 @@ period_start(int64_t t, int64_t p, int64_t off)
 static int
 fits64(__int128 start, int64_t size)
 {
-	return start >= INT64_MIN && start + size <= INT64_MAX;
+	int64_t end;
+
+	/* start in int64, and start + size too (size > 0) */
+	return (__int128)(int64_t)start == start &&
+	    !__builtin_add_overflow((int64_t)start, size, &end);
 }
 
 /*
