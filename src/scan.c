@@ -1106,7 +1106,7 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 
 	for (; q < end && (cls[*q] & C_DIG); q++)
 		if (read)
-			m = m * 10 + (*q - '0');
+			m = m * 10 + ((uint64_t)*q - '0');
 	nd = q - d;
 	if (nd == 0 || (*d == '0' && nd > 1) || (nd > 18 && (nd > 19 ||
 	    ((q == end || *q != '.') && memcmp(d, d > p ?
@@ -1118,7 +1118,7 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 	if (q < end && *q == '.') {
 		for (f = ++q; q < end && (cls[*q] & C_DIG); q++)
 			if (read)
-				m = m * 10 + (*q - '0');
+				m = m * 10 + ((uint64_t)*q - '0');
 		if (q == f)
 			return NULL;
 		v->flags = 0;
