@@ -15,10 +15,12 @@ static void
 win_add(uint32_t s)
 {
 	struct win *w = S.pool[s].w;
-	size_t i;
+	const struct agg_spec *a = S.aggs, *end = S.aggs + S.naggs;
+	const struct agg_in *in = S.ins;
+	union agg_state *st = w->agg;
 
-	for (i = 0; i < S.naggs; i++)
-		agg_add(&S.aggs[i], &w->agg[i], &S.ins[i], S.scratch.p, S.seq);
+	for (; a < end; a++, in++, st++)
+		agg_add(a, st, in, S.scratch.p, S.seq);
 	w->count++;
 	w->pending = w->early = 1;
 }

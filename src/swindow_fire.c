@@ -58,8 +58,9 @@ put_time(struct buf *o, int64_t t)
 }
 
 /*
- * Appends the record's head, '{' and its window's bounds.  Windows come
- * out in runs of the same bounds, so the last head is kept.
+ * Appends the record's head, '{', its window's bounds and the first
+ * key's name.  Windows come out in runs of the same bounds, so the last
+ * head is kept.
  */
 static void
 put_head(struct buf *o, const struct win *w)
@@ -78,6 +79,8 @@ put_head(struct buf *o, const struct win *w)
 			buf_adds(h, ",\"window_end\":");
 			put_time(h, w->end);
 		}
+		if (S.nkeys > 0)
+			buf_add(h, S.keyprefix[0].p, S.keyprefix[0].len);
 		S.headstart = w->start;
 		S.headend = w->end;
 	}
@@ -94,7 +97,8 @@ emit(struct win *w, int revision, int final)
 
 	put_head(o, w);
 	for (i = 0; i < S.nkeys; i++) {
-		buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
+		if (i > 0)	/* the first is in the head */
+			buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
 		if (S.nkeys == 1)
 			buf_add(o, w->key, w->klen);
 		else
