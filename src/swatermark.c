@@ -222,8 +222,12 @@ restore(const char *line, size_t len, const char **why)
 
 	*why = "a bad state line";
 	if ((r = op_load_clock(line, len, &S.have_wm, &S.wm, &S.bwm,
-	    &S.seq)) != 0)
+	    &S.seq)) != 0) {
+		/* a watermark read before the restore is not the state's */
+		if (r > 0 && !S.have_wm)
+			S.wm = INT64_MIN;
 		return r < 0 ? -1 : 0;
+	}
 	if (S.state == NULL && (S.state = scan_compile(paths,
 	    LEN(paths))) == NULL)
 		die(1, "out of memory");

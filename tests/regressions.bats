@@ -321,3 +321,33 @@ EOF
 		[ "$stderr" = "skeyby: write error: No space left on device" ]
 	done
 }
+
+@test "regression: a watermark read before a restore leaves nothing in the restored state" {
+	# A $restore replaces the state, so a $watermark before it is only
+	# forwarded: what follows is what the restore alone gives.  swatermark
+	# kept that watermark and made ts 50 and 51 late (no watermarks after
+	# them, not held by --reorder, dropped by --late drop)
+	cd "$BATS_TEST_TMPDIR"
+	while read -r cmd; do
+		rm -rf state
+		mkdir state
+		echo "{\"\$checkpoint\":1,\"dir\":\"$PWD/state\"}" |
+		    $cmd > /dev/null
+		printf '%s\n' "{\"\$restore\":1,\"dir\":\"$PWD/state\"}" \
+		    '{"ts":50,"k":"a"}' '{"ts":51,"k":"b"}' > plain
+		{ echo '{"$watermark":80}'; cat plain; } > early
+		$cmd < plain > want.tail
+		{ echo '{"$watermark":80}'; cat want.tail; } > want
+		$cmd < early > got
+		echo "$cmd" >&2
+		diff want got
+		[ "$(wc -l < want)" -ge 3 ]
+	done <<'EOF'
+swatermark -d 0s --time-unit s
+swatermark -d 0s --time-unit s --late drop
+swatermark -d 0s --time-unit s --reorder
+swindow --tumble 10s --time-out s -a count
+swindow -k k --session 5s --time-out s -a count -L 1m
+skeyby -k k -n 2 -- swindow -k k --tumble 10s --time-out s -a count
+EOF
+}
