@@ -285,6 +285,12 @@ for i in range(200000):
 		pgrep -x -f 'sleep 300' > /dev/null || break
 		sleep 0.1
 	done
+	# a survivor has been seen twice under load: say whose it is
+	for p in $(pgrep -x -f 'sleep 300'); do
+		echo "left behind: $(ps -o pid=,ppid=,stat=,etimes=,args= -p "$p")" \
+		    "(skeyby was $pid; $(cat /proc/"$p"/status |
+		    grep -E '^(PPid|SigBlk|SigIgn)' | tr '\n' ' '))" >&2
+	done
 	! pgrep -x -f 'sleep 300' > /dev/null
 }
 
