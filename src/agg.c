@@ -462,6 +462,19 @@ put_double(struct buf *out, double d)
 	out->len += num_fmt_double(d, out->p + out->len);
 }
 
+/* The sum over n, rounded once: from its integers when it is short. */
+static void
+put_quotient(struct buf *out, const struct dsum *d, int64_t n)
+{
+	size_t len;
+
+	if (out->cap - out->len <= NUM_MAXLEN)
+		buf_grow(out, NUM_MAXLEN);
+	if ((len = dsum_fmt_div(d, n, out->p + out->len)) == 0)
+		len = num_fmt_double(dsum_div(d, n), out->p + out->len);
+	out->len += len;
+}
+
 static void
 put_int(struct buf *out, int64_t v)
 {
@@ -520,14 +533,14 @@ agg_output(const struct agg_spec *a, const union agg_state *st,
 		else if (dsum_int(&st->sum.s, &iv))
 			put_int(out, iv);
 		else
-			put_double(out, dsum_div(&st->sum.s, 1));
+			put_quotient(out, &st->sum.s, 1);
 		return;
 	case AG_AVG:
 		/* the exact sum over the count, rounded once */
 		if (st->sum.n == 0)
 			buf_add(out, "null", 4);
 		else
-			put_double(out, dsum_div(&st->sum.s, st->sum.n));
+			put_quotient(out, &st->sum.s, st->sum.n);
 		return;
 	case AG_MIN:
 	case AG_MAX:

@@ -461,6 +461,39 @@ dsum_div(const struct dsum *d, int64_t n)
 	return div_big(d, (uint64_t)n);
 }
 
+size_t
+dsum_fmt_div(const struct dsum *d, int64_t n, char *dst)
+{
+	__int128 m = d->m;
+	int64_t m64 = (int64_t)m;
+	uint64_t num, den = (uint64_t)n, odd = den >> __builtin_ctzll(den);
+	uint64_t tenth4 = 1;	/* 10^(k-4): the least num of 1e-4 and up */
+	size_t k;
+
+	if (d->big != NULL || m64 != m || m64 == 0 || d->scale > 19 ||
+	    __builtin_mul_overflow(den, num_tens[d->scale], &den))
+		return 0;
+	num = m64 < 0 ? 0 - (uint64_t)m64 : (uint64_t)m64;
+	/* m / (n 10^scale) ends in decimal only when the part of n that is
+	 * prime to 10 divides m */
+	while (odd % 5 == 0)
+		odd /= 5;
+	if (odd != 1 && num % odd != 0)
+		return 0;
+	/* the fewest digits after the point that make it whole: num grows
+	 * tenfold each time, so k stays under 20 */
+	for (k = 0; num % den != 0; k++) {
+		if (__builtin_mul_overflow(num, 10, &num))
+			return 0;
+		if (k >= 4)
+			tenth4 *= 10;
+	}
+	num /= den;
+	if (num >= num_tens[15] || num < tenth4)
+		return 0;
+	return num_fmt_fixed(num, k, m64 < 0, dst);
+}
+
 void
 dsum_save(const struct dsum *d, struct buf *out)
 {

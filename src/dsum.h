@@ -70,6 +70,16 @@ int dsum_int(const struct dsum *d, int64_t *v);
  * nearest double; n > 0. */
 double dsum_div(const struct dsum *d, int64_t n);
 
+/*
+ * Writes the sum divided by n (n > 0) as num_fmt_double writes
+ * dsum_div(d, n), when the quotient is a decimal of at most 15
+ * significant digits in [1e-4, 1e15) and the sum's digits fit 63 bits:
+ * that decimal is the shortest text of its nearest double, so it is
+ * written straight from the integers.  dst holds NUM_MAXLEN.  Returns
+ * the length, or 0 for any other quotient.
+ */
+size_t dsum_fmt_div(const struct dsum *d, int64_t n, char *dst);
+
 /* Frees what the sum holds and leaves it empty. */
 void dsum_free(struct dsum *d);
 

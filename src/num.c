@@ -224,6 +224,12 @@ num_parse_double(const char *s, size_t n)
 	return num_dec_double(&x, s, n);
 }
 
+const uint64_t num_tens[20] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+    10000000, 100000000, 1000000000, 10000000000, 100000000000,
+    1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+    10000000000000000, 100000000000000000, 1000000000000000000,
+    10000000000000000000U };
+
 /*
  * The number of decimal digits of u, 1 for 0: from its bit length, whose
  * times log10(2) (1233 / 4096) is the digits, or one more, which a
@@ -232,15 +238,10 @@ num_parse_double(const char *s, size_t n)
 static size_t
 ndigits(uint64_t u)
 {
-	static const uint64_t tens[] = { 1, 10, 100, 1000, 10000, 100000,
-	    1000000, 10000000, 100000000, 1000000000, 10000000000,
-	    100000000000, 1000000000000, 10000000000000, 100000000000000,
-	    1000000000000000, 10000000000000000, 100000000000000000,
-	    1000000000000000000, 10000000000000000000U };
 	uint64_t v = u | 1;	/* 0 has a digit; no power of ten but 1 is odd */
 	size_t t = (size_t)(64 - __builtin_clzll(v)) * 1233 >> 12;
 
-	return t + (v >= tens[t]);
+	return t + (v >= num_tens[t]);
 }
 
 /*
@@ -268,9 +269,8 @@ put_last_digits(uint64_t *u, size_t n, char *e)
 	return e;
 }
 
-/* Writes m / 10^k in fixed point, without trailing zeros. */
-static size_t
-put_fixed(uint64_t m, size_t k, int neg, char *dst)
+size_t
+num_fmt_fixed(uint64_t m, size_t k, int neg, char *dst)
 {
 	size_t n, len;
 	char *e;
@@ -321,7 +321,7 @@ fmt_fixed(double d, char *dst)
 		if (m >= 1e15)
 			break;
 		if (m / pow10[k] == a)
-			return put_fixed((uint64_t)m, k, d < 0, dst);
+			return num_fmt_fixed((uint64_t)m, k, d < 0, dst);
 	}
 	return fmt_long(d, dst);
 }
@@ -350,7 +350,7 @@ fmt_long(double d, char *dst)
 	if (k > 3) {
 		m = nearbyint(a * pow10[k]);
 		if (m < 1e15 && m / pow10[k] == a)
-			return put_fixed((uint64_t)m, k, d < 0, dst);
+			return num_fmt_fixed((uint64_t)m, k, d < 0, dst);
 	}
 	/* a = mant * 2^-shift */
 	mant = (uint64_t)ldexp(frexp(a, &e), 53);
@@ -366,7 +366,7 @@ fmt_long(double d, char *dst)
 		if (rem == half)
 			return 0;
 		m64 = (uint64_t)(p >> shift) + (rem > half);
-		len = put_fixed(m64, k, d < 0, dst);
+		len = num_fmt_fixed(m64, k, d < 0, dst);
 		/* m64 / 10^k against mant * 2^-shift, both times 10^k 2^shift:
 		 * half an ulp is 10^k / 2 there */
 		c = (unsigned __int128)m64 << shift;

@@ -7,6 +7,8 @@
 
 #define NUM_MAXLEN 32	/* room for any text num_fmt_* writes, NUL included */
 
+extern const uint64_t num_tens[20];	/* 10^0 .. 10^19 */
+
 /* Returns 1 when s[0..n) is exactly one JSON number, else 0. */
 int num_valid(const char *s, size_t n);
 
@@ -54,6 +56,15 @@ double num_dec_double(const struct num_dec *x, const char *s, size_t n);
  * numbers.  dst holds NUM_MAXLEN.  Returns the length.
  */
 size_t num_fmt_double(double d, char *dst);
+
+/*
+ * Writes m / 10^k in fixed point, "-" first when neg is set, without
+ * trailing zeros after the point: as num_fmt_double writes a double in
+ * [1e-4, 1e15) whose shortest text that value is.  m has at most 20
+ * digits and k is at most 24, so that dst holds NUM_MAXLEN.  Returns the
+ * length.
+ */
+size_t num_fmt_fixed(uint64_t m, size_t k, int neg, char *dst);
 
 /* Writes v in decimal.  dst holds NUM_MAXLEN.  Returns the length. */
 size_t num_fmt_int(int64_t v, char *dst);

@@ -41,6 +41,74 @@ EOF
 	[ "$output" = "${want%$'\n'}" ]
 }
 
+@test "numbers: a mean or sum that ends in decimal is written from its integers, each side of every edge" {
+	# written straight when it has 15 digits or fewer in [1e-4, 1e15);
+	# past 15 digits, below 1e-4, at 1e15, past 64 bits, or not ending
+	# (n has a factor that m lacks), by way of the double: both must
+	# give the shortest text of the nearest double (Python's repr here)
+	cd "$BATS_TEST_TMPDIR"
+	awk '{ for (i = 2; i <= NF; i++)
+		printf "{\"ts\":0,\"g\":\"%s\",\"v\":%s}\n", $1, $i }' \
+	    > in.ndjson <<'EOF'
+a 1 2
+b 0.1 0.2
+c 3 3 3
+d 123456789012.345
+e 1234567890123.456
+f 0.00009
+g 0.0001
+h 0.0002 0.0001
+i 2000000000000000
+j 999999999999999
+k -1 -2
+l -0.5 0.25
+m 1 1 2
+n 0.5 0.5 0.5
+o 0.1 0.1 0.1 0.1 0.1 0.1 0.1
+p 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+q 9223372036854775807 1
+r 0.00000000000000000001
+s 0.123456789012345
+t 0.1234567890123456
+u 0.7 0.7 0.7 0.6
+v -0.00012 -0.00018
+w 99999999999999.9 99999999999999.9
+y 9007199254740993
+z 0.30000000000000001
+x 0.3 0.3 0.3 0.3 0.3 0.3 0.3 0.3 0.3 0.3 0.3 0.3
+EOF
+	run swindow --tumble 1s --time-out s -k g -a sum:v,avg:v < in.ndjson
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"g":"a","sum_v":3,"avg_v":1.5}
+{"window_start":0,"window_end":1,"g":"b","sum_v":0.3,"avg_v":0.15}
+{"window_start":0,"window_end":1,"g":"c","sum_v":9,"avg_v":3}
+{"window_start":0,"window_end":1,"g":"d","sum_v":123456789012.345,"avg_v":123456789012.345}
+{"window_start":0,"window_end":1,"g":"e","sum_v":1234567890123.456,"avg_v":1234567890123.456}
+{"window_start":0,"window_end":1,"g":"f","sum_v":9e-05,"avg_v":9e-05}
+{"window_start":0,"window_end":1,"g":"g","sum_v":0.0001,"avg_v":0.0001}
+{"window_start":0,"window_end":1,"g":"h","sum_v":0.0003,"avg_v":0.00015}
+{"window_start":0,"window_end":1,"g":"i","sum_v":2000000000000000,"avg_v":2e+15}
+{"window_start":0,"window_end":1,"g":"j","sum_v":999999999999999,"avg_v":999999999999999}
+{"window_start":0,"window_end":1,"g":"k","sum_v":-3,"avg_v":-1.5}
+{"window_start":0,"window_end":1,"g":"l","sum_v":-0.25,"avg_v":-0.125}
+{"window_start":0,"window_end":1,"g":"m","sum_v":4,"avg_v":1.3333333333333333}
+{"window_start":0,"window_end":1,"g":"n","sum_v":1.5,"avg_v":0.5}
+{"window_start":0,"window_end":1,"g":"o","sum_v":0.7,"avg_v":0.1}
+{"window_start":0,"window_end":1,"g":"p","sum_v":1,"avg_v":0.04}
+{"window_start":0,"window_end":1,"g":"q","sum_v":9.223372036854776e+18,"avg_v":4.611686018427388e+18}
+{"window_start":0,"window_end":1,"g":"r","sum_v":1e-20,"avg_v":1e-20}
+{"window_start":0,"window_end":1,"g":"s","sum_v":0.123456789012345,"avg_v":0.123456789012345}
+{"window_start":0,"window_end":1,"g":"t","sum_v":0.1234567890123456,"avg_v":0.1234567890123456}
+{"window_start":0,"window_end":1,"g":"u","sum_v":2.7,"avg_v":0.675}
+{"window_start":0,"window_end":1,"g":"v","sum_v":-0.0003,"avg_v":-0.00015}
+{"window_start":0,"window_end":1,"g":"w","sum_v":199999999999999.8,"avg_v":99999999999999.9}
+{"window_start":0,"window_end":1,"g":"x","sum_v":3.6,"avg_v":0.3}
+{"window_start":0,"window_end":1,"g":"y","sum_v":9007199254740993,"avg_v":9.007199254740992e+15}
+{"window_start":0,"window_end":1,"g":"z","sum_v":0.3,"avg_v":0.3}
+EOF
+}
+
 @test "numbers: sums past 128 bits stay exact, whole numbers stay integers" {
 	run swindow --tumble 1s --time-out s -a sum:v,avg:v <<'EOF'
 {"ts":0,"v":1e30}
