@@ -1091,6 +1091,37 @@ tval(const uchar *p, const uchar *end, struct jval *v)
 	return q;
 }
 
+#ifdef SWAR
+/* How many of the 8 bytes at p are digits before the first that is not:
+ * 8 when all are.  A byte is a digit when its high nibble is 3, and 6
+ * more leaves it so; carries only go up, past the first other byte. */
+static INLINE size_t
+digit_run(const uchar *p)
+{
+	uint64_t x, other;
+
+	memcpy(&x, p, 8);
+	other = ((x & ONES * 0xf0) ^ ONES * 0x30) |
+	    (((x + ONES * 6) & ONES * 0xf0) ^ ONES * 0x30);
+	return other ? (size_t)__builtin_ctzll(other) / 8 : 8;
+}
+
+/* The value of the n digits at p (0 < n < 8), 8 bytes readable there:
+ * moved to the top of a word, under zeros, and summed in pairs, fours
+ * and eights. */
+static INLINE uint64_t
+digits_value(const uchar *p, size_t n)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	x = (x & ONES * 0x0f) << 8 * (8 - n);
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
+	return (x * 10000 + (x >> 32)) & 0xffffffffULL;
+}
+#endif
+
 /*
  * The number at p as a flat template takes it, -?(0|[1-9][0-9]*)(.[0-9]+)?
  * with 19 integer digits at most, and an integer within int64: so that it
@@ -1104,6 +1135,15 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 	uint64_t m = 0;
 	size_t nd;
 
+#ifdef SWAR
+	size_t run;
+
+	if (end - q >= 8 && (run = digit_run(q)) < 8) {
+		if (read && run > 0)
+			m = digits_value(q, run);
+		q += run;
+	} else
+#endif
 	for (; q < end && (cls[*q] & C_DIG); q++)
 		if (read)
 			m = m * 10 + ((uint64_t)*q - '0');
