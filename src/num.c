@@ -333,9 +333,9 @@ fmt_long(double d, char *dst)
 {
 	double a = fabs(d), m;
 	unsigned __int128 p, half, rem, pk, c, diff;
-	uint64_t mant, m64;
-	int intdigits, prec, e, shift;
-	size_t k, len, i;
+	uint64_t bits, mant, m64;
+	int intdigits, prec, shift;
+	size_t k, len;
 
 	/* 10^(intdigits-1) <= a < 10^intdigits */
 	if (a >= 1)
@@ -345,37 +345,40 @@ fmt_long(double d, char *dst)
 			;
 	/* more fraction digits: at the 15th digit the nearest integer is
 	 * the shortest's digits and zeros (a * 10^k is within 0.2 of it),
-	 * and put_fixed drops the zeros */
+	 * and num_fmt_fixed drops the zeros */
 	k = (size_t)(15 - intdigits);
 	if (k > 3) {
 		m = nearbyint(a * pow10[k]);
 		if (m < 1e15 && m / pow10[k] == a)
 			return num_fmt_fixed((uint64_t)m, k, d < 0, dst);
 	}
-	/* a = mant * 2^-shift */
-	mant = (uint64_t)ldexp(frexp(a, &e), 53);
-	shift = 53 - e;		/* from 14 to 67 in this range */
+	/* a = mant * 2^-shift, a normal double: its 52 bits and the one
+	 * above them, over 2^(1075 - its biased exponent) */
+	memcpy(&bits, &a, sizeof(bits));
+	mant = (bits & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52;
+	shift = 1075 - (int)(bits >> 52);	/* from 14 to 67 in this range */
 	for (prec = 16; prec <= 17; prec++) {
+		/* k is 20 at most, 10^k a product of two of num_tens */
 		k = (size_t)(prec - intdigits);
+		pk = (unsigned __int128)num_tens[k / 2] * num_tens[k - k / 2];
 		/* a * 10^k exactly in 128 bits (< 2^120), rounded to the
 		 * nearest integer; a tie is left to the slow path */
-		for (p = mant, pk = 1, i = 0; i < k; i++)
-			p *= 10, pk *= 10;
+		p = mant * pk;
 		half = (unsigned __int128)1 << (shift - 1);
 		rem = p & (((unsigned __int128)1 << shift) - 1);
 		if (rem == half)
 			return 0;
 		m64 = (uint64_t)(p >> shift) + (rem > half);
-		len = num_fmt_fixed(m64, k, d < 0, dst);
 		/* m64 / 10^k against mant * 2^-shift, both times 10^k 2^shift:
 		 * half an ulp is 10^k / 2 there */
 		c = (unsigned __int128)m64 << shift;
 		diff = c > p ? c - p : p - c;
 		if (mant != (uint64_t)1 << 52 && 2 * diff != pk) {
 			if (2 * diff < pk)
-				return len;
+				return num_fmt_fixed(m64, k, d < 0, dst);
 			continue;
 		}
+		len = num_fmt_fixed(m64, k, d < 0, dst);
 		if (strtod(dst, NULL) == d)
 			return len;
 	}
