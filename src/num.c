@@ -491,7 +491,14 @@ size_t
 num_fmt_int(int64_t v, char *dst)
 {
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	size_t n = (size_t)(v < 0) + ndigits(u);
+	size_t n;
+
+	if ((uint64_t)v < 10) {		/* counts are mostly small */
+		dst[0] = (char)('0' + v);
+		dst[1] = '\0';
+		return 1;
+	}
+	n = (size_t)(v < 0) + ndigits(u);
 
 	if (v < 0)
 		dst[0] = '-';
