@@ -73,10 +73,11 @@ double dsum_div(const struct dsum *d, int64_t n);
 /*
  * Writes the sum divided by n (n > 0) as num_fmt_double writes
  * dsum_div(d, n), when the quotient is a decimal of at most 15
- * significant digits in [1e-4, 1e15) and the sum's digits fit 63 bits:
- * that decimal is the shortest text of its nearest double, so it is
- * written straight from the integers.  dst holds NUM_MAXLEN.  Returns
- * the length, or 0 for any other quotient.
+ * significant digits in [1e-4, 1e15), the sum's scaled integer fits
+ * int64 and n 10^scale fits 64 bits: that decimal is the shortest text
+ * of its nearest double, so it is written straight from the integers.
+ * dst holds NUM_MAXLEN.  Returns the length, or 0 for any other
+ * quotient.
  */
 size_t dsum_fmt_div(const struct dsum *d, int64_t n, char *dst);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # src/scan.c against jansson, through tests/scandiff (built by the Makefile
-# as $SU_BUILD/scandiff, else $BUILD/scandiff): the hostile table, random
-# and mutated lines, files.
+# as $SU_BUILD/scandiff, else $BUILD/scandiff, and as scandiff-plain with
+# only the byte-at-a-time paths): the hostile table, random and mutated
+# lines, files.
 
 setup() {
 	export LC_ALL=C TZ=UTC
@@ -22,6 +23,12 @@ setup() {
 	run "$SCANDIFF" -s 20261123 -n 50000
 	[ "$status" -eq 0 ]
 	[ "$output" = "scandiff: 50000 lines, 0 disagreements" ]
+}
+
+@test "scandiff: the byte-at-a-time scanner (SCAN_NO_SWAR) agrees too" {
+	run "${SU_BUILD:-${BUILD:-build}}/scandiff-plain" -n 100000
+	[ "$status" -eq 0 ]
+	[ "$output" = "scandiff: 100000 lines, 0 disagreements" ]
 }
 
 @test "scandiff: lines from a file, NULs and CRs included" {
