@@ -287,8 +287,9 @@ for i in range(200000):
 	for i in $(seq 50); do
 		alive=
 		for p in $kids; do
+			# gone once reaped (where init reaps), else a zombie
 			state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' \
-			    /proc/"$p"/status 2>/dev/null)
+			    /proc/"$p"/status 2>/dev/null) || state=
 			[ -n "$state" ] && [ "$state" != Z ] && alive="$alive $p"
 		done
 		[ -z "$alive" ] && break
