@@ -83,6 +83,7 @@ deps:
 
 # The randomized model test (tests/model) for as long as asked, on the
 # sanitizer build; a failure prints its seed and a minimized command.
+# Then the numbers against Python's exact arithmetic, at the same seed.
 # Then the kill/rerun chaos test, longer than make check runs it: every
 # mode over 300,000 events until 30 kills have cut a run short.
 SECONDS = 60
@@ -91,6 +92,8 @@ stress: deps all
 	$(MAKE) BUILD=build-asan BINDIR=build-asan/bin CFLAGS="$(ASAN)" all
 	python3 tests/model/stress.py --bin build-asan/bin --seed $(SEED) \
 	    --seconds $(SECONDS)
+	python3 tests/numcheck.py build-asan/bin $(SEED) 20000
+	python3 tests/numcheck.py build-asan/bin $(SEED) 20000 few-bits
 	for m in group one pipe time grow keyby rescale; do \
 	    tests/chaos.sh $(BINDIR) 300000 30 $$m $(SEED) || exit 1; \
 	done

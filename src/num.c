@@ -356,7 +356,7 @@ fmt_long(double d, char *dst)
 	 * above them, over 2^(1075 - its biased exponent) */
 	memcpy(&bits, &a, sizeof(bits));
 	mant = (bits & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52;
-	shift = 1075 - (int)(bits >> 52);	/* from 14 to 67 in this range */
+	shift = 1075 - (int)(bits >> 52);	/* from 3 to 66 in this range */
 	for (prec = 16; prec <= 17; prec++) {
 		/* k is 20 at most, 10^k a product of two of num_tens */
 		k = (size_t)(prec - intdigits);
@@ -407,7 +407,8 @@ put_digits(int neg, const char *dig, int nd, int e, char *dst)
 				dst[len++] = '0';
 		}
 		for (i = 0; i < nd || i <= e; i++) {
-			if (i == e + 1)
+			/* below 1 the point went first, with "0" */
+			if (e >= 0 && i == e + 1)
 				dst[len++] = '.';
 			dst[len++] = i < nd ? dig[i] : '0';
 		}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Numbers through swindow, checked against Python's exact arithmetic.
 
-    numcheck.py BINDIR SEED GROUPS
+    numcheck.py BINDIR SEED GROUPS [few-bits]
 
 For GROUPS random groups of numbers (many spellings: integers, decimals,
 exponents, numeric strings, 25-digit and 1000-digit mantissas, huge and
@@ -16,6 +16,11 @@ compares every line with what the contract says:
 - max: the largest value as a double (an integer token as itself).
 - doubles print as the shortest decimal that reads back (repr's digits),
   fixed point for 1e-4 <= |x| < 1e15, else d.ddde+XX.
+
+With few-bits every number is a double of few significant bits from
+1e-5 to 1e16: its exact decimal is short and ends in 5, so that rounding
+it to 16 or 17 digits ties, which sends the shortest-text writer down
+its slow paths, in every decade of fixed point and at both of its ends.
 
 It then runs the records again in reverse order: no sum may change.
 Exits 1 with the first differing lines.
@@ -124,6 +129,15 @@ def number(rng):
     return sign + str(rng.randint(0, 100)) + '.' + str(rng.randint(0, 99))
 
 
+def few_bits(rng):
+    """A double of 1 to 53 significant bits, 1e-5 to 1e16, as repr writes it."""
+    while True:
+        d = float(rng.getrandbits(rng.randint(1, 53)) | 1) * \
+            2.0 ** -rng.randint(0, 70)
+        if 1e-5 <= d < 1e16:
+            return ('-' if rng.random() < 0.3 else '') + repr(d)
+
+
 def to_double(v):
     """float(v), rounded once; inf past the largest double."""
     try:
@@ -162,10 +176,11 @@ def swindow(bindir, aggs, records):
 
 def main():
     bindir, seed, groups = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    kind = few_bits if sys.argv[4:] == ['few-bits'] else number
     rng = random.Random(seed)
     records, want = [], []
     for g in range(groups):
-        texts = [number(rng) for _ in range(rng.randint(1, 6))]
+        texts = [kind(rng) for _ in range(rng.randint(1, 6))]
         for t in texts:
             x = '"%s"' % t if rng.random() < 0.1 else t
             records.append('{"ts":0,"g":%d,"x":%s}' % (g, x))
