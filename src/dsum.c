@@ -467,7 +467,6 @@ dsum_fmt_div(const struct dsum *d, int64_t n, char *dst)
 	__int128 m = d->m;
 	int64_t m64 = (int64_t)m;
 	uint64_t num, den = (uint64_t)n, odd = den >> __builtin_ctzll(den);
-	uint64_t tenth4 = 1;	/* 10^(k-4): the least num of 1e-4 and up */
 	size_t k;
 
 	if (d->big != NULL || m64 != m || m64 == 0 || d->scale > 19 ||
@@ -482,14 +481,12 @@ dsum_fmt_div(const struct dsum *d, int64_t n, char *dst)
 		return 0;
 	/* the fewest digits after the point that make it whole: num grows
 	 * tenfold each time, so k stays under 20 */
-	for (k = 0; num % den != 0; k++) {
+	for (k = 0; num % den != 0; k++)
 		if (__builtin_mul_overflow(num, 10, &num))
 			return 0;
-		if (k >= 4)
-			tenth4 *= 10;
-	}
 	num /= den;
-	if (num >= num_tens[15] || num < tenth4)
+	/* at most 15 digits, and num / 10^k from 1e-4 */
+	if (num >= num_tens[15] || (k > 4 && num < num_tens[k - 4]))
 		return 0;
 	return num_fmt_fixed(num, k, m64 < 0, dst);
 }
