@@ -514,6 +514,49 @@ top_output(const struct agg_spec *a, const union agg_state *st,
 	free(v);
 }
 
+size_t
+agg_state_size(const struct agg_spec *a)
+{
+	const union agg_state *st = NULL;
+	size_t n, align = _Alignof(union agg_state);
+
+	switch (a->func) {
+	case AG_COUNT:
+		n = sizeof(st->count);
+		break;
+	case AG_SUM:
+	case AG_AVG:
+		n = sizeof(st->sum);
+		break;
+	case AG_MIN:
+	case AG_MAX:
+		n = sizeof(st->mm);
+		break;
+	case AG_FIRST:
+	case AG_LAST:
+		n = sizeof(st->text);
+		break;
+	case AG_MEDIAN:
+	case AG_PCT:
+		n = sizeof(st->vals);
+		break;
+	case AG_STDDEV:
+	case AG_VAR:
+		n = sizeof(st->var);
+		break;
+	case AG_DISTINCT:
+	case AG_TOP:
+		n = sizeof(st->set);
+		break;
+	case AG_COLLECT:
+		n = sizeof(st->list);
+		break;
+	default:
+		n = sizeof(*st);
+	}
+	return (n + align - 1) / align * align;
+}
+
 void
 agg_output(const struct agg_spec *a, const union agg_state *st,
     struct buf *out)
@@ -637,7 +680,7 @@ agg_free_any(const struct agg_spec *a, union agg_state *st)
 	default:
 		break;
 	}
-	memset(st, 0, sizeof(*st));
+	memset(st, 0, agg_state_size(a));
 }
 
 void

@@ -21,6 +21,8 @@ struct agg_spec {
 	double q;		/* median and pNN: the quantile, 0 to 1 */
 	size_t top;		/* topN: N */
 	int field;		/* the path's slot among the extracted fields */
+	size_t state_off;	/* where a window keeps its state, past the
+				 * states before it (agg_state_size) */
 };
 
 /* A number as JSON gave it: integer tokens stay exact. */
@@ -121,6 +123,13 @@ agg_add(const struct agg_spec *a, union agg_state *st,
 	}
 }
 
+/*
+ * The bytes a state of a's function takes, a multiple of the union's
+ * alignment: a state may be kept in just these (a count in 8 bytes), so
+ * nothing may copy or clear one as the whole union.
+ */
+size_t agg_state_size(const struct agg_spec *a);
+
 /* Appends the aggregate's JSON value to out. */
 void agg_output(const struct agg_spec *a, const union agg_state *st,
     struct buf *out);
@@ -146,7 +155,7 @@ agg_free(const struct agg_spec *a, union agg_state *st)
 	if (agg_holds(a, st))
 		agg_free_any(a, st);
 	else
-		memset(st, 0, sizeof(*st));
+		memset(st, 0, agg_state_size(a));
 }
 
 /* Merges src into dst (session windows joining); src is left empty. */

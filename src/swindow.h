@@ -28,16 +28,22 @@ enum kind { TUMBLE, HOP, SESSION, COUNT, CUMULATE };
  */
 struct win {
 	int64_t start, end;
-	char *key;		/* canonical key text (a value, or an array),
-				 * up to KEYINLINE bytes stored after agg[]
-				 * and zero-padded to KEYINLINE there */
-	size_t klen;
-	int revision;		/* firings so far */
-	int pending;		/* changed since it last fired */
 	int64_t due;		/* when its live timer is */
-	int early;		/* changed since the last early result */
 	int64_t count;		/* records in it (count windows fire on it) */
+	char *key;		/* canonical key text (a value, or an array),
+				 * up to KEYINLINE bytes stored after the
+				 * states and zero-padded to KEYINLINE there */
+	size_t klen;
 	struct keystate *ks;	/* the key's entry, which lists the window */
+	int revision;		/* firings so far */
+	unsigned char pending;	/* changed since it last fired */
+	unsigned char early;	/* changed since the last early result */
+	/*
+	 * The aggregates' states, each in the room its function takes
+	 * (agg_state_size: a count's is 8 bytes, not the union's 40),
+	 * since a batch input or a long window holds windows by the
+	 * million: win_agg finds the i-th.
+	 */
 	union agg_state agg[];
 };
 
@@ -134,6 +140,7 @@ struct swindow {
 	uint32_t npool, poolcap, *freeslots, nfree;
 	char **chunks;		/* the windows themselves, CHUNK a block */
 	size_t winsize;
+	size_t keyoff;		/* the inline key's place, past the states */
 	struct heap timers;	/* struct event, soonest first, */
 	struct timerq queue;	/* and those set in order */
 	struct map keyst;	/* key -> struct keystate */
@@ -150,6 +157,13 @@ struct swindow {
 };
 
 extern struct swindow S;
+
+/* Window w's state of aggregate i (w const or not, as strchr takes). */
+static inline union agg_state *
+win_agg(const struct win *w, size_t i)
+{
+	return (union agg_state *)((uintptr_t)w->agg + S.aggs[i].state_off);
+}
 
 /* ---- the window store: swindow_store.c ---- */
 

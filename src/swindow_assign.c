@@ -17,10 +17,10 @@ win_add(uint32_t s)
 	struct win *w = S.pool[s].w;
 	const struct agg_spec *a = S.aggs, *end = S.aggs + S.naggs;
 	const struct agg_in *in = S.ins;
-	union agg_state *st = w->agg;
 
-	for (; a < end; a++, in++, st++)
-		agg_add(a, st, in, S.scratch.p, S.seq);
+	for (; a < end; a++, in++)
+		agg_add(a, (union agg_state *)((char *)w->agg + a->state_off),
+		    in, S.scratch.p, S.seq);
 	w->count++;
 	w->pending = w->early = 1;
 }
@@ -352,7 +352,7 @@ join_session(int64_t t, const char *key, size_t klen)
 		if (w->end > k->end)
 			k->end = w->end;
 		for (a = 0; a < S.naggs; a++)
-			agg_merge(&S.aggs[a], &k->agg[a], &w->agg[a]);
+			agg_merge(&S.aggs[a], win_agg(k, a), win_agg(w, a));
 		if (w->revision > k->revision)
 			k->revision = w->revision;
 		k->count += w->count;

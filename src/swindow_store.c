@@ -37,7 +37,7 @@ win_new(int64_t start, int64_t end, const char *key, size_t klen)
 	w->end = end;
 	w->due = INT64_MAX;	/* no timer yet */
 	if (klen <= KEYINLINE)
-		w->key = (char *)w->agg + S.naggs * sizeof(union agg_state);
+		w->key = (char *)w->agg + S.keyoff;
 	else
 		w->key = xmalloc(klen);
 	memcpy(w->key, key, klen);
@@ -54,8 +54,8 @@ win_release(struct win *w)
 	size_t i;
 
 	for (i = 0; i < S.naggs; i++)
-		if (agg_holds(&S.aggs[i], &w->agg[i]))
-			agg_free_any(&S.aggs[i], &w->agg[i]);
+		if (agg_holds(&S.aggs[i], win_agg(w, i)))
+			agg_free_any(&S.aggs[i], win_agg(w, i));
 	if (w->klen > KEYINLINE)
 		free(w->key);
 }
@@ -359,11 +359,17 @@ ks_find(const struct keystate *ks, int64_t start)
 void
 store_init(void)
 {
+	size_t i, off = 0;
+
 	S.keyst.borrow = 1;
 	heap_init(&S.timers, sizeof(struct event), ev_less);
-	/* room for the aggregates and a short key, kept aligned for them */
-	S.winsize = (sizeof(struct win) + S.naggs * sizeof(union agg_state) +
-	    KEYINLINE + 7) / 8 * 8;
+	/* room for the aggregates and a short key, each kept aligned */
+	for (i = 0; i < S.naggs; i++) {
+		S.aggs[i].state_off = off;
+		off += agg_state_size(&S.aggs[i]);
+	}
+	S.keyoff = off;
+	S.winsize = (sizeof(struct win) + off + KEYINLINE + 7) / 8 * 8;
 }
 
 void
@@ -430,7 +436,7 @@ store_snapshot(struct snap_w *sw)
 		for (a = 0; a < S.naggs; a++) {
 			if (a)
 				buf_addc(&b, ',');
-			agg_save(&S.aggs[a], &w->agg[a], &b);
+			agg_save(&S.aggs[a], win_agg(w, a), &b);
 		}
 		buf_adds(&b, "]}");
 		snap_put(sw, b.p, b.len);
@@ -483,12 +489,12 @@ store_restore(const char *line, size_t len, const char **why)
 		ks_insert(ks, ks_find(ks, x[F_S]), s);
 	}
 	w->revision = (int)x[F_R];
-	w->pending = (int)x[F_P];
-	w->early = (int)x[F_Y];
+	w->pending = x[F_P] != 0;
+	w->early = x[F_Y] != 0;
 	w->count = x[F_C];
 	for (k = 0; k < S.naggs; k++)
 		if (!jv_element(&v[F_A], &pos, &el) ||
-		    agg_load(&S.aggs[k], &w->agg[k], &el) != 0) {
+		    agg_load(&S.aggs[k], win_agg(w, k), &el) != 0) {
 			*why = "a bad aggregate state";
 			return -1;
 		}

@@ -428,6 +428,53 @@ EOF
 EOF
 }
 
+@test "every aggregate at once: each as alone, through a session merge and a restore" {
+	cd "$BATS_TEST_TMPDIR"
+	# A window keeps each state in the room its function takes, count's
+	# last; key a's two sessions merge at ts 15 while b's window, made
+	# just after them, sits next to them.  Each result must be what the
+	# aggregate gives alone, and the same after a checkpoint and restore.
+	aggs="sum:x min:x max:x avg:x first:x last:x distinct:x median:x p95:x"
+	aggs="$aggs stddev:x var:x collect:x top2:x count:x count"
+	cat > part1 <<'EOF'
+{"ts":0,"k":"a","x":1}
+{"ts":30,"k":"a","x":3.5}
+{"ts":31,"k":"b","x":"7"}
+{"ts":32,"k":"b","x":null}
+EOF
+	cat > part2 <<'EOF'
+{"ts":15,"k":"a","x":2}
+{"ts":33,"k":"b","x":-4}
+EOF
+	all=()
+	for a in $aggs; do
+		all+=(-a "$a")
+	done
+	{ cat part1; echo "{\"\$checkpoint\":1,\"dir\":\"$PWD\"}"; cat part2; } |
+	    swindow -t ts --time-unit s -k k --session 20s "${all[@]}" |
+	    grep -v '^{"\$' > whole
+	{ echo "{\"\$restore\":1,\"dir\":\"$PWD\"}"; cat part2; } |
+	    swindow -t ts --time-unit s -k k --session 20s "${all[@]}" |
+	    grep -v '^{"\$' > restored
+	# what each gives alone, its field cut out of the record
+	: > a.alone
+	: > b.alone
+	for a in $aggs; do
+		cat part1 part2 |
+		    swindow -t ts --time-unit s -k k --session 20s -a "$a" > one
+		sed -n 's/^{.*"k":"a",\(.*\)}$/\1/p' one >> a.alone
+		sed -n 's/^{.*"k":"b",\(.*\)}$/\1/p' one >> b.alone
+	done
+	head=$(sed -n 's/^\({.*"k":"a",\).*/\1/p' whole)
+	[ "$head" = '{"window_start":"1970-01-01T00:00:00Z","window_end":"1970-01-01T00:00:50Z","k":"a",' ]
+	want="$head$(paste -sd, a.alone)}"
+	[ "$(grep '"k":"a"' whole)" = "$want" ]
+	want="$(sed -n 's/^\({.*"k":"b",\).*/\1/p' whole)$(paste -sd, b.alone)}"
+	[ "$(grep '"k":"b"' whole)" = "$want" ]
+	[ "$(grep -c . whole)" -eq 2 ]
+	cmp whole restored
+}
+
 # --- names, lists, paths ------------------------------------------------
 
 @test "names: FUNC_PATH by default, =NAME renames, plain count" {
