@@ -1106,7 +1106,7 @@ digit_run(const uchar *p)
 	return other ? (size_t)__builtin_ctzll(other) / 8 : 8;
 }
 
-/* The value of the n digits at p (0 < n < 8), 8 bytes readable there:
+/* The value of the n digits at p (0 < n <= 8), 8 bytes readable there:
  * moved to the top of a word, under zeros, and summed in pairs, fours
  * and eights. */
 static INLINE uint64_t
@@ -1119,6 +1119,48 @@ digits_value(const uchar *p, size_t n)
 	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
 	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
 	return (x * 10000 + (x >> 32)) & 0xffffffffULL;
+}
+#endif
+
+#ifdef SWAR
+/* Where a run of digits ends, and with read set its value. */
+struct digits {
+	const uchar *end;
+	uint64_t value;
+};
+
+/*
+ * Reads on from q, the first of at least 8 digits: 8 at a time while 8
+ * bytes are left to read, then the rest of the run in one more step
+ * where 8 bytes still are, else one by one (a time in ms: two steps).
+ * Out of line, and by value, so that the short numbers' path keeps its
+ * registers.
+ */
+static __attribute__((noinline)) struct digits
+long_digits(const uchar *q, const uchar *end, int read)
+{
+	/* scan.c stands alone: not num.c's table */
+	static const uint32_t tens[8] = { 1, 10, 100, 1000, 10000, 100000,
+	    1000000, 10000000 };
+	struct digits r = { q, 0 };
+	size_t run = 0;
+
+	do {
+		if (read)
+			r.value = r.value * 100000000 + digits_value(r.end, 8);
+		r.end += 8;
+	} while (end - r.end >= 8 && (run = digit_run(r.end)) == 8);
+	if (end - r.end >= 8) {
+		if (read && run > 0)
+			r.value = r.value * tens[run] +
+			    digits_value(r.end, run);
+		r.end += run;
+		return r;
+	}
+	for (; r.end < end && (cls[*r.end] & C_DIG); r.end++)
+		if (read)
+			r.value = r.value * 10 + ((uint64_t)*r.end - '0');
+	return r;
 }
 #endif
 
@@ -1138,10 +1180,18 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 #ifdef SWAR
 	size_t run;
 
-	if (end - q >= 8 && (run = digit_run(q)) < 8) {
-		if (read && run > 0)
-			m = digits_value(q, run);
-		q += run;
+	/* the usual short number in one step */
+	if (end - q >= 8) {
+		if ((run = digit_run(q)) == 8) {
+			struct digits r = long_digits(q, end, read);
+
+			q = r.end;
+			m = r.value;
+		} else {
+			if (read && run > 0)
+				m = digits_value(q, run);
+			q += run;
+		}
 	} else
 #endif
 	for (; q < end && (cls[*q] & C_DIG); q++)

@@ -163,11 +163,22 @@ dec_to_int(const struct dec *d, int shift, int64_t *v)
 	return 0;
 }
 
+/* The integer time -a (neg set) or a, |a| < 10^18, in unit u. */
+static int
+from_int(int64_t a, int neg, enum tm_unit u, int64_t *ns)
+{
+	static const int64_t scale[] = { 0, 1000000000, 1000000, 1000, 1 };
+
+	if (u == TU_AUTO)
+		u = a < 100000000000LL ? TU_S : a < 100000000000000LL ?
+		    TU_MS : a < 100000000000000000LL ? TU_US : TU_NS;
+	return __builtin_mul_overflow(neg ? -a : a, scale[u], ns) ? -1 : 0;
+}
+
 int
 tm_from_number(const char *s, size_t n, enum tm_unit u, int64_t *ns)
 {
 	static const int shift[] = { 0, 9, 6, 3, 0 };
-	static const int64_t scale[] = { 0, 1000000000, 1000000, 1000, 1 };
 	struct dec d;
 	int64_t v = 0;
 	size_t i = s[0] == '-';
@@ -176,17 +187,8 @@ tm_from_number(const char *s, size_t n, enum tm_unit u, int64_t *ns)
 	if (n > i && n - i <= 18) {
 		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			v = v * 10 + (s[i] - '0');
-		if (i == n) {
-			int64_t a = v;
-
-			if (s[0] == '-')
-				v = -v;
-			if (u == TU_AUTO)
-				u = a < 100000000000LL ? TU_S :
-				    a < 100000000000000LL ? TU_MS :
-				    a < 100000000000000000LL ? TU_US : TU_NS;
-			return __builtin_mul_overflow(v, scale[u], ns) ? -1 : 0;
-		}
+		if (i == n)
+			return from_int(v, s[0] == '-', u, ns);
 	}
 	if (dec_parse(s, n, &d) != n)
 		return -1;
@@ -642,6 +644,12 @@ from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 		*why = NULL;
 		return -1;
 	case J_NUMBER:
+		/* an integer whose digits the scanner read on its way, as
+		 * tm_from_number takes one of up to 18 digits */
+		if ((v->flags & (JV_INT | JV_DIGITS)) == (JV_INT | JV_DIGITS) &&
+		    v->digits < 1000000000000000000ULL)
+			return from_int((int64_t)v->digits, v->p[0] == '-',
+			    o->unit, ns);
 		return tm_from_number(v->p, v->len, o->unit, ns);
 	case J_STRING:
 		break;

@@ -133,6 +133,43 @@ EOF
 EOF
 }
 
+@test "epoch: a time the scanner's template read is the time the full scan reads" {
+	cd "$BATS_TEST_TMPDIR"
+	# Lines of one shape go through the scanner's template, which reads
+	# an integer's digits on its way (8 at a time, a time in ms in two
+	# steps); a space after the colon sends the same line through the
+	# full scan.  Every digit count, each unit boundary, signs, the
+	# int64 edges and times out of range must come out the same.
+	python3 - > times <<'EOF'
+ts = [0, 7, -1, 99999999999, 100000000000, 99999999999999, 100000000000000,
+      99999999999999999, 100000000000000000, 999999999999999999,
+      1000000000000000000, 9223372036854775807, -9223372036854775808,
+      1795392000543, -1795392000543, 12345678, 123456789, 1234567890123456]
+for d in range(1, 20):
+    ts.append(int('9' * d))
+    ts.append(int('1' + '0' * (d - 1)))
+    ts.append(-int('8' * d))
+for t in ts:
+    print(t)
+EOF
+	for unit in auto s ms us ns; do
+		: > flat
+		: > spaced
+		while read -r t; do
+			printf '{"ts":%s,"k":"a"}\n' "$t" >> flat
+			printf '{"ts": %s,"k":"a"}\n' "$t" >> spaced
+		done < times
+		for f in flat spaced; do
+			swindow -t ts --time-unit "$unit" --skip-bad --tumble 1ns \
+			    --time-out ns -a count "$f" > "$f.out" 2> "$f.err" ||
+			    return 1
+		done
+		cmp flat.out spaced.out
+		cmp flat.err spaced.err
+		[ -s flat.out ]
+	done
+}
+
 @test "--time-unit s|ms|us|ns overrides auto for numbers and numeric strings" {
 	local u
 	local -A want=(
