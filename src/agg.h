@@ -42,6 +42,10 @@ struct agg_in {
 				 * again (len 0 when not) */
 };
 
+/*
+ * A window keeps a state in only the agg_state_size bytes of its
+ * function's member: read and write that member alone, never the whole.
+ */
 union agg_state {
 	int64_t count;
 	struct {

@@ -1130,8 +1130,8 @@ struct digits {
 };
 
 /*
- * Reads on from q, the first of at least 8 digits: 8 at a time while 8
- * bytes are left to read, then the rest of the run in one more step
+ * Reads on from q, the first of at least 8 digits with 8 bytes readable
+ * there (end - q >= 8): 8 at a time while 8 bytes are left to read, then the rest of the run in one more step
  * where 8 bytes still are, else one by one (a time in ms: two steps).
  * Out of line, and by value, so that the short numbers' path keeps its
  * registers.
@@ -1180,7 +1180,7 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 #ifdef SWAR
 	size_t run;
 
-	/* the usual short number in one step */
+	/* a short number in one step, a long one 8 digits a step */
 	if (end - q >= 8) {
 		if ((run = digit_run(q)) == 8) {
 			struct digits r = long_digits(q, end, read);

@@ -42,9 +42,9 @@ struct win {
 	 * The aggregates' states, each in the room its function takes
 	 * (agg_state_size: a count's is 8 bytes, not the union's 40),
 	 * since a batch input or a long window holds windows by the
-	 * million: win_agg finds the i-th.
+	 * million: bytes, so that only win_agg reaches one.
 	 */
-	union agg_state agg[];
+	_Alignas(union agg_state) unsigned char agg[];
 };
 
 struct slot {
@@ -158,11 +158,11 @@ struct swindow {
 
 extern struct swindow S;
 
-/* Window w's state of aggregate i (w const or not, as strchr takes). */
+/* Window w's state of aggregate a (w const or not, as strchr takes). */
 static inline union agg_state *
-win_agg(const struct win *w, size_t i)
+win_agg(const struct win *w, const struct agg_spec *a)
 {
-	return (union agg_state *)((uintptr_t)w->agg + S.aggs[i].state_off);
+	return (union agg_state *)(w->agg + a->state_off);
 }
 
 /* ---- the window store: swindow_store.c ---- */

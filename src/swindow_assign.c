@@ -19,8 +19,7 @@ win_add(uint32_t s)
 	const struct agg_in *in = S.ins;
 
 	for (; a < end; a++, in++)
-		agg_add(a, (union agg_state *)((char *)w->agg + a->state_off),
-		    in, S.scratch.p, S.seq);
+		agg_add(a, win_agg(w, a), in, S.scratch.p, S.seq);
 	w->count++;
 	w->pending = w->early = 1;
 }
@@ -352,7 +351,8 @@ join_session(int64_t t, const char *key, size_t klen)
 		if (w->end > k->end)
 			k->end = w->end;
 		for (a = 0; a < S.naggs; a++)
-			agg_merge(&S.aggs[a], win_agg(k, a), win_agg(w, a));
+			agg_merge(&S.aggs[a], win_agg(k, &S.aggs[a]),
+			    win_agg(w, &S.aggs[a]));
 		if (w->revision > k->revision)
 			k->revision = w->revision;
 		k->count += w->count;

@@ -106,7 +106,7 @@ emit(struct win *w, int revision, int final)
 	}
 	for (i = 0; i < S.naggs; i++) {
 		buf_add(o, S.aggprefix[i].p, S.aggprefix[i].len);
-		agg_output(&S.aggs[i], win_agg(w, i), o);
+		agg_output(&S.aggs[i], win_agg(w, &S.aggs[i]), o);
 	}
 	if (S.has_lateness) {
 		buf_adds(o, ",\"revision\":");

@@ -54,8 +54,8 @@ win_release(struct win *w)
 	size_t i;
 
 	for (i = 0; i < S.naggs; i++)
-		if (agg_holds(&S.aggs[i], win_agg(w, i)))
-			agg_free_any(&S.aggs[i], win_agg(w, i));
+		if (agg_holds(&S.aggs[i], win_agg(w, &S.aggs[i])))
+			agg_free_any(&S.aggs[i], win_agg(w, &S.aggs[i]));
 	if (w->klen > KEYINLINE)
 		free(w->key);
 }
@@ -436,7 +436,7 @@ store_snapshot(struct snap_w *sw)
 		for (a = 0; a < S.naggs; a++) {
 			if (a)
 				buf_addc(&b, ',');
-			agg_save(&S.aggs[a], win_agg(w, a), &b);
+			agg_save(&S.aggs[a], win_agg(w, &S.aggs[a]), &b);
 		}
 		buf_adds(&b, "]}");
 		snap_put(sw, b.p, b.len);
@@ -494,7 +494,7 @@ store_restore(const char *line, size_t len, const char **why)
 	w->count = x[F_C];
 	for (k = 0; k < S.naggs; k++)
 		if (!jv_element(&v[F_A], &pos, &el) ||
-		    agg_load(&S.aggs[k], win_agg(w, k), &el) != 0) {
+		    agg_load(&S.aggs[k], win_agg(w, &S.aggs[k]), &el) != 0) {
 			*why = "a bad aggregate state";
 			return -1;
 		}

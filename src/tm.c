@@ -163,7 +163,10 @@ dec_to_int(const struct dec *d, int shift, int64_t *v)
 	return 0;
 }
 
-/* The integer time -a (neg set) or a, |a| < 10^18, in unit u. */
+/*
+ * Sets *ns to the integer time a (0 <= a < 10^18), negated with neg set,
+ * in unit u; returns 0, or -1 when it is outside int64 nanoseconds.
+ */
 static int
 from_int(int64_t a, int neg, enum tm_unit u, int64_t *ns)
 {

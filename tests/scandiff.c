@@ -725,7 +725,7 @@ gnum(struct line *l)
 	}
 	if (pick(4) == 0)
 		addc(l, '-');
-	n = 1 + pick(pick(8) ? 6 : 22);
+	n = 1 + pick(pick(8) ? 6 : 30);
 	addc(l, '1' + pick(9));
 	for (i = 1; i < n; i++)
 		addc(l, '0' + pick(10));

@@ -141,7 +141,7 @@ EOF
 	# full scan.  Every digit count, each unit boundary, signs, the
 	# int64 edges and times out of range must come out the same.
 	python3 - > times <<'EOF'
-ts = [0, 7, -1, 99999999999, 100000000000, 99999999999999, 100000000000000,
+ts = ['0', '-0', 0, 7, -1, 99999999999, 100000000000, 99999999999999, 100000000000000,
       99999999999999999, 100000000000000000, 999999999999999999,
       1000000000000000000, 9223372036854775807, -9223372036854775808,
       1795392000543, -1795392000543, 12345678, 123456789, 1234567890123456]
@@ -152,12 +152,17 @@ for d in range(1, 20):
 for t in ts:
     print(t)
 EOF
+	# the time first, and last, where fewer than 8 bytes follow it
 	for unit in auto s ms us ns; do
 		: > flat
 		: > spaced
 		while read -r t; do
 			printf '{"ts":%s,"k":"a"}\n' "$t" >> flat
 			printf '{"ts": %s,"k":"a"}\n' "$t" >> spaced
+		done < times
+		while read -r t; do
+			printf '{"k":"a","ts":%s}\n' "$t" >> flat
+			printf '{"k":"a","ts": %s}\n' "$t" >> spaced
 		done < times
 		for f in flat spaced; do
 			swindow -t ts --time-unit "$unit" --skip-bad --tumble 1ns \
