@@ -168,7 +168,8 @@ win_agg(const struct win *w, const struct agg_spec *a)
 /* ---- the window store: swindow_store.c ---- */
 
 /* Sets up the pool, the key index and the timer heap, once the
- * aggregates are known; store_free frees them and every window. */
+ * aggregates are known; store_free, at exit, frees them and every
+ * window, but not the key entries (swindow_store.c says why). */
 void store_init(void);
 void store_free(void);
 
