@@ -814,8 +814,9 @@ save_int(struct buf *out, int64_t v)
 /*
  * count: N.  sum, avg: [N,"DIGITS",SCALE].  min, max: null, or [1,INT]
  * or [0,DOUBLE].  first, last: null or [SEQ,VALUE].  distinct: [VALUE,
- * ...].  topN: [[VALUE,COUNT], ...].  median, pNN: [DOUBLE, ...].  var, stddev: [N,S1,s1,S2,s2] (the
- * double-doubles).  collect: [[SEQ, ...],[VALUE, ...]].
+ * ...].  topN: [[VALUE,COUNT], ...].  median, pNN: [DOUBLE, ...].  var,
+ * stddev: [N,S1,s1,S2,s2] (the double-doubles).  collect: [[SEQ, ...],
+ * [VALUE, ...]].
  */
 void
 agg_save(const struct agg_spec *a, const union agg_state *st,

@@ -22,8 +22,9 @@ struct map {
  * Finds key; when absent and create is set, adds it with a NULL value and
  * sets *created.  A map with borrow set stores the key pointer itself,
  * which must then live as long as the entry (a value that holds its key
- * spares a copy and a cache miss).  Returns the value's address, or NULL when absent.  The
- * address stays valid until the next insertion or deletion.
+ * spares a copy and a cache miss).  Returns the value's address, or NULL
+ * when absent.  The address stays valid until the next insertion or
+ * deletion.
  */
 void **map_get(struct map *m, const void *key, size_t klen, int create,
     int *created);

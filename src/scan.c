@@ -1131,10 +1131,10 @@ struct digits {
 
 /*
  * Reads on from q, the first of at least 8 digits with 8 bytes readable
- * there (end - q >= 8): 8 at a time while 8 bytes are left to read, then the rest of the run in one more step
- * where 8 bytes still are, else one by one (a time in ms: two steps).
- * Out of line, and by value, so that the short numbers' path keeps its
- * registers.
+ * there (end - q >= 8): 8 at a time while 8 bytes are left to read,
+ * then the rest of the run in one more step where 8 bytes still are,
+ * else one by one (a time in ms: two steps).  Out of line, and by
+ * value, so that the short numbers' path keeps its registers.
  */
 static __attribute__((noinline)) struct digits
 long_digits(const uchar *q, const uchar *end, int read)

@@ -222,8 +222,8 @@ int store_restore(const char *line, size_t len, const char **why);
  * Put the current record (its aggregate inputs in S.ins, its key in
  * S.key) into its windows.  join_fixed_windows: tumbling, hopping and
  * cumulative, 0, or -1 when no window holding t fits int64 (a bad
- * record), late records counted there.  join_session: 1 if it joined, 0 if late.
- * join_count: count windows, firing the one the record fills.
+ * record), late records counted there.  join_session: 1 if it joined, 0
+ * if late.  join_count: count windows, firing the one the record fills.
  */
 int join_fixed_windows(int64_t t, const char *line, size_t len);
 int join_session(int64_t t, const char *key, size_t klen);
