@@ -514,47 +514,25 @@ top_output(const struct agg_spec *a, const union agg_state *st,
 	free(v);
 }
 
+/* the bytes of member m of a state */
+#define STATE_BYTES(m) sizeof(((union agg_state *)0)->m)
+
 size_t
 agg_state_size(const struct agg_spec *a)
 {
-	const union agg_state *st = NULL;
-	size_t n, align = _Alignof(union agg_state);
+	static const size_t bytes[] = {
+		[AG_COUNT] = STATE_BYTES(count),
+		[AG_SUM] = STATE_BYTES(sum), [AG_AVG] = STATE_BYTES(sum),
+		[AG_MIN] = STATE_BYTES(mm), [AG_MAX] = STATE_BYTES(mm),
+		[AG_FIRST] = STATE_BYTES(text), [AG_LAST] = STATE_BYTES(text),
+		[AG_DISTINCT] = STATE_BYTES(set), [AG_TOP] = STATE_BYTES(set),
+		[AG_MEDIAN] = STATE_BYTES(vals), [AG_PCT] = STATE_BYTES(vals),
+		[AG_STDDEV] = STATE_BYTES(var), [AG_VAR] = STATE_BYTES(var),
+		[AG_COLLECT] = STATE_BYTES(list),
+	};
+	size_t align = _Alignof(union agg_state);
 
-	switch (a->func) {
-	case AG_COUNT:
-		n = sizeof(st->count);
-		break;
-	case AG_SUM:
-	case AG_AVG:
-		n = sizeof(st->sum);
-		break;
-	case AG_MIN:
-	case AG_MAX:
-		n = sizeof(st->mm);
-		break;
-	case AG_FIRST:
-	case AG_LAST:
-		n = sizeof(st->text);
-		break;
-	case AG_MEDIAN:
-	case AG_PCT:
-		n = sizeof(st->vals);
-		break;
-	case AG_STDDEV:
-	case AG_VAR:
-		n = sizeof(st->var);
-		break;
-	case AG_DISTINCT:
-	case AG_TOP:
-		n = sizeof(st->set);
-		break;
-	case AG_COLLECT:
-		n = sizeof(st->list);
-		break;
-	default:
-		n = sizeof(*st);
-	}
-	return (n + align - 1) / align * align;
+	return (bytes[a->func] + align - 1) / align * align;
 }
 
 void
