@@ -26,7 +26,10 @@ in_init(struct input *in, char **files, int nfiles)
 	in->nfiles = nfiles;
 	in->fd = -1;
 	in->cap = 1 << 16;
-	in->buf = xmalloc(in->cap);
+	/* past cap, the pad of the last line's scan_line; all of it zeroed,
+	 * so that reads past a line's end read bytes that were written */
+	in->buf = xmalloc(in->cap + SCAN_PAD);
+	memset(in->buf, 0, in->cap + SCAN_PAD);
 }
 
 /* Opens the next operand; returns 0 when none is left. */
@@ -123,8 +126,9 @@ fill(struct input *in, int64_t deadline)
 		in->start = 0;
 	}
 	if (in->end == in->cap) {
+		in->buf = xrealloc(in->buf, 2 * in->cap + SCAN_PAD);
+		memset(in->buf + in->cap + SCAN_PAD, 0, in->cap);
 		in->cap *= 2;
-		in->buf = xrealloc(in->buf, in->cap);
 	}
 	if (!wait_readable(in, deadline))
 		return -1;
@@ -186,6 +190,8 @@ in_line(struct input *in, char **line, size_t *len, int64_t deadline)
 			continue;
 		}
 		n = nl ? (size_t)(nl - s) : in->end - in->start;
+		if (nl == NULL)
+			s[n] = '\n';	/* scan_line's control byte */
 		in->start += n + (nl != NULL);
 		in->offset += (int64_t)(n + (nl != NULL));
 		in->lineno++;
@@ -458,7 +464,7 @@ rec_scan(struct badpolicy *bp, const struct input *in,
 {
 	struct scan_error e;
 
-	if (scan_object(ps, line, len, vals, &e) == 0)
+	if (scan_line(ps, line, len, vals, &e) == 0)
 		return 0;
 	if (strcmp(e.text, "not an object") == 0)
 		bad_record(bp, in, line, len, "not an object");

@@ -32,7 +32,9 @@ void in_init(struct input *in, char **files, int nfiles);
 
 /*
  * Reads the next line that is not blank into *line (newline and a trailing
- * CR removed; valid until the next call).  Before it would block it flushes
+ * CR removed; valid until the next call), padded for scan_line: the
+ * newline or CR, or at the end of the input a newline put there, follows
+ * it, and SCAN_PAD bytes from there on can be read.  Before it would block it flushes
  * every output stream, so live pipelines see results at once.  deadline is
  * a tm_mono() instant, or -1 to wait as long as it takes.  Returns 1 for a
  * line, 0 at the end of all input, -1 when the deadline came first.  An
@@ -114,8 +116,8 @@ void bad_record_at(struct badpolicy *bp, const struct input *in,
 void bad_finish(struct badpolicy *bp);
 
 /*
- * Scans a data record for the compiled paths.  On a bad line applies the
- * policy and returns -1; else 0.
+ * Scans a data record, a line from in_line, for the compiled paths (with
+ * scan_line).  On a bad line applies the policy and returns -1; else 0.
  */
 int rec_scan(struct badpolicy *bp, const struct input *in,
     const struct scan_paths *ps, const char *line, size_t len,

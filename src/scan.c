@@ -321,10 +321,15 @@ utf8(struct sc *sc, const uchar *q)
 	return q + k + 1;
 }
 
-/* The first byte at or after q that ends a plain ASCII run, or end. */
+/*
+ * The first byte at or after q that ends a plain ASCII run, or end.  With
+ * padded set the line is padded as scan_line says: its control byte at
+ * end stops every run, so no step needs to look where end is.
+ */
 static INLINE const uchar *
-plain(const uchar *q, const uchar *end)
+plain_in(const uchar *q, const uchar *end, int padded)
 {
+	(void)padded;
 #ifdef SSE
 	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
 	const __m128i space = _mm_set1_epi8(' ');
@@ -332,7 +337,7 @@ plain(const uchar *q, const uchar *end)
 	unsigned m;
 
 	/* a signed compare with ' ' catches the bytes from 0x80 as well */
-	for (; end - q >= 16; q += 16) {
+	for (; padded || end - q >= 16; q += 16) {
 		x = _mm_loadu_si128((const __m128i *)q);
 		m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
 		    _mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bs)),
@@ -344,7 +349,7 @@ plain(const uchar *q, const uchar *end)
 #ifdef SWAR
 	uint64_t y, n;
 
-	for (; end - q >= 8; q += 8) {
+	for (; padded || end - q >= 8; q += 8) {
 		memcpy(&y, q, 8);
 		if ((n = stops(y)) != 0)
 			return q + __builtin_ctzll(n) / 8;
@@ -353,6 +358,12 @@ plain(const uchar *q, const uchar *end)
 	while (q < end && !(cls[*q] & C_STR))
 		q++;
 	return q;
+}
+
+static INLINE const uchar *
+plain(const uchar *q, const uchar *end)
+{
+	return plain_in(q, end, 0);
 }
 
 /*
@@ -824,22 +835,33 @@ seen_short(const struct seen *ks, const uchar *p, const uchar *end)
 	return memcmp(p, b, ks->len) == 0;
 }
 
-/* Whether the bytes at p are those of the member key ks last time. */
+/*
+ * Whether the bytes at p are those of the member key ks last time.  With
+ * padded set (scan_line) 16 bytes can be read at p, and a key, whose
+ * bytes are no control bytes, cannot match across end.
+ */
 static INLINE int
-seen(const struct seen *ks, const uchar *p, const uchar *end)
+seen_in(const struct seen *ks, const uchar *p, const uchar *end, int padded)
 {
 #ifdef SWAR
 	uint64_t a, b;
 
-	if (end - p < 16)
+	if (!padded && end - p < 16)
 		return seen_short(ks, p, end);
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
 	return (((a ^ ks->w[0]) & ks->m[0]) | ((b ^ ks->w[1]) & ks->m[1])) ==
 	    0;
 #else
+	(void)padded;
 	return seen_short(ks, p, end);
 #endif
+}
+
+static INLINE int
+seen(const struct seen *ks, const uchar *p, const uchar *end)
+{
+	return seen_in(ks, p, end, 0);
 }
 
 /* Makes ks the n bytes at k (n <= 16), naming c. */
@@ -1168,12 +1190,14 @@ long_digits(const uchar *q, const uchar *end, int read)
  * The number at p as a flat template takes it, -?(0|[1-9][0-9]*)(.[0-9]+)?
  * with 19 integer digits at most, and an integer within int64: so that it
  * is valid; NULL for any other (which may be valid too).  With read set,
- * a number of at most 19 digits also gets its value (JV_DIGITS).
+ * a number of at most 19 digits also gets its value (JV_DIGITS).  With
+ * padded set, as plain_in: no digit run passes end.
  */
 static INLINE const uchar *
-flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
+flatnum(const uchar *p, const uchar *end, struct jval *v, int read,
+    int padded)
 {
-	const uchar *q = p + (p < end && *p == '-'), *d = q, *f;
+	const uchar *q = p + ((padded || p < end) && *p == '-'), *d = q, *f;
 	uint64_t m = 0;
 	size_t nd;
 
@@ -1181,7 +1205,7 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 	size_t run;
 
 	/* a short number in one step, a long one 8 digits a step */
-	if (end - q >= 8) {
+	if (padded || end - q >= 8) {
 		if ((run = digit_run(q)) == 8) {
 			struct digits r = long_digits(q, end, read);
 
@@ -1194,7 +1218,7 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 		}
 	} else
 #endif
-	for (; q < end && (cls[*q] & C_DIG); q++)
+	for (; (padded || q < end) && (cls[*q] & C_DIG); q++)
 		if (read)
 			m = m * 10 + ((uint64_t)*q - '0');
 	nd = q - d;
@@ -1205,8 +1229,9 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 	v->type = J_NUMBER;
 	v->flags = JV_INT;
 	f = q;
-	if (q < end && *q == '.') {
-		for (f = ++q; q < end && (cls[*q] & C_DIG); q++)
+	if ((padded || q < end) && *q == '.') {
+		/* byte by byte: mostly a digit or two */
+		for (f = ++q; (padded || q < end) && (cls[*q] & C_DIG); q++)
 			if (read)
 				m = m * 10 + ((uint64_t)*q - '0');
 		if (q == f)
@@ -1225,10 +1250,11 @@ flatnum(const uchar *p, const uchar *end, struct jval *v, int read)
 /*
  * Scans the line at p, its first byte, as the template f says, filling
  * the outputs; returns the byte after the closing brace, or NULL when the
- * line is not one that f describes, valid or not.
+ * line is not one that f describes, valid or not.  padded: the line is
+ * scan_line's.
  */
-static const uchar *
-replay(struct sc *sc, const struct flat *f, const uchar *p)
+static INLINE const uchar *
+replay(struct sc *sc, const struct flat *f, const uchar *p, int padded)
 {
 	const uchar *end = sc->end, *q;
 	const struct seen *ms;
@@ -1237,22 +1263,22 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 
 	for (i = 0; i < f->n; i++) {
 		ms = &f->m[i];
-		if (!seen(ms, p, end))
+		if (!seen_in(ms, p, end, padded))
 			return NULL;
 		p += ms->len;
 		v.p = (const char *)p;
 		if (ms->kind == FLAT_STRING) {
-			if (p == end || *p != '"')
+			if ((!padded && p == end) || *p != '"')
 				return NULL;
-			q = plain(p + 1, end);
-			if (q == end || *q != '"')
+			q = plain_in(p + 1, end, padded);
+			if ((!padded && q == end) || *q != '"')
 				return NULL;
 			q++;
 			v.type = J_STRING;
 			v.flags = 0;
 		} else if (ms->kind == FLAT_NUMBER) {
-			if ((q = ms->c == NULL ? flatnum(p, end, &v, 0) :
-			    flatnum(p, end, &v, 1)) == NULL)
+			if ((q = ms->c == NULL ? flatnum(p, end, &v, 0,
+			    padded) : flatnum(p, end, &v, 1, padded)) == NULL)
 				return NULL;
 		} else {
 			if (p == end || (*p != '[' && *p != '{') ||
@@ -1266,7 +1292,7 @@ replay(struct sc *sc, const struct flat *f, const uchar *p)
 			give(sc, ms->c, &v);
 		p = q;
 	}
-	if (p == end || *p != '}')
+	if ((!padded && p == end) || *p != '}')
 		return NULL;
 	return p + 1;
 }
@@ -1343,7 +1369,7 @@ learn(struct sc *sc, struct flat *f)
 		} else if (q < end && (*q == '[' || *q == '{')) {
 			f->m[i].kind = FLAT_CONTAINER;
 			q = tval(q, end, &v);
-		} else if ((q = flatnum(q, end, &v, 0)) == NULL) {
+		} else if ((q = flatnum(q, end, &v, 0, 0)) == NULL) {
 			goto no;
 		}
 		if (q < end && *q == '}')
@@ -1374,19 +1400,54 @@ clear(const struct scan_paths *ps, struct jval *out)
 }
 
 /*
- * Resets all of out first and fills it on the way; after an error out is
- * only partly filled.  The template goes first; a line it does not fit
- * takes the full scan, and two such lines in a row make a new template,
- * or, when this one never fitted a line, none for a while.
+ * The full scan, for a line the template did not fit or when there is
+ * none: resets all of out first and fills it on the way (after an error
+ * out is only partly filled).  Two such lines in a row make a new
+ * template, or, when this one never fitted a line, none for a while.
  */
-int
-scan_object(const struct scan_paths *ps, const char *s, size_t n,
-    struct jval *out, struct scan_error *e)
+static int
+full(struct sc *sc)
+{
+	const struct scan_paths *ps = sc->ps;
+	struct flat *f = ps->flat;
+	struct jval v;
+	const uchar *p, *q;
+
+	clear(ps, sc->out);
+	p = ws(sc->s, sc->end);
+	if (p < sc->end && *p == '{' && ps->nodes[0].kid != NULL)
+		q = pobj(sc, p, 1, ps->nodes);
+	else
+		q = val(sc, p, 1, &v);
+	if (q == NULL)
+		return -1;
+	if (ws(q, sc->end) != sc->end) {
+		fail(sc, ws(q, sc->end), *p == '{' ?
+		    "trailing characters after object" :
+		    "trailing characters after value");
+		return -1;
+	}
+	if (*p != '{') {
+		fail(sc, p, "not an object");
+		return -1;
+	}
+	if (f->n != 0 && f->misses >= 2 && !f->used)
+		back_off(f);
+	else if (f->n != 0 ? f->misses >= 2 : f->wait == 0 ||
+	    --f->wait == 0)
+		learn(sc, f);
+	return 0;
+}
+
+/* scan_object and scan_line: the template first, and the full scan for a
+ * line it does not fit. */
+static INLINE int
+scan(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e, int padded)
 {
 	struct flat *f = ps->flat;
 	struct sc sc;
-	struct jval v;
-	const uchar *p, *q;
+	const uchar *q;
 
 	sc.s = (const uchar *)s;
 	sc.end = sc.s + n;
@@ -1396,7 +1457,7 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 	if (f->n != 0) {
 		if (!f->covers)
 			clear(ps, out);
-		if ((q = replay(&sc, f, sc.s)) != NULL &&
+		if ((q = replay(&sc, f, sc.s, padded)) != NULL &&
 		    ws(q, sc.end) == sc.end) {
 			f->misses = 0;
 			f->used = 1;
@@ -1404,30 +1465,21 @@ scan_object(const struct scan_paths *ps, const char *s, size_t n,
 		}
 		f->misses++;
 	}
-	clear(ps, out);
-	p = ws(sc.s, sc.end);
-	if (p < sc.end && *p == '{' && ps->nodes[0].kid != NULL)
-		q = pobj(&sc, p, 1, ps->nodes);
-	else
-		q = val(&sc, p, 1, &v);
-	if (q == NULL)
-		return -1;
-	if (ws(q, sc.end) != sc.end) {
-		fail(&sc, ws(q, sc.end), *p == '{' ?
-		    "trailing characters after object" :
-		    "trailing characters after value");
-		return -1;
-	}
-	if (*p != '{') {
-		fail(&sc, p, "not an object");
-		return -1;
-	}
-	if (f->n != 0 && f->misses >= 2 && !f->used)
-		back_off(f);
-	else if (f->n != 0 ? f->misses >= 2 : f->wait == 0 ||
-	    --f->wait == 0)
-		learn(&sc, f);
-	return 0;
+	return full(&sc);
+}
+
+int
+scan_object(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e)
+{
+	return scan(ps, s, n, out, e, 0);
+}
+
+int
+scan_line(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e)
+{
+	return scan(ps, s, n, out, e, 1);
 }
 
 /* Where the next entry of the container v starts, from pos (0: its first

@@ -62,6 +62,17 @@ int scan_object(const struct scan_paths *ps, const char *s, size_t n,
     struct jval *out, struct scan_error *e);
 
 /*
+ * scan_object for a line that its reader pads: s[n] is a control byte
+ * (below 0x20: the newline, say) and SCAN_PAD bytes from s[n] on can be
+ * read.  The template then reads keys, strings and numbers a word at a
+ * time to the line's end without testing where that is, since no key,
+ * string or number runs on across a control byte.  Same results.
+ */
+#define SCAN_PAD 16
+int scan_line(const struct scan_paths *ps, const char *s, size_t n,
+    struct jval *out, struct scan_error *e);
+
+/*
  * Iterates over the elements of v, an array that scan_object found (it is
  * not checked again): *pos starts at 0; each call sets *out to the next
  * element and returns 1, or returns 0 after the last.

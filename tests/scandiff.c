@@ -9,7 +9,9 @@
  * A line agrees when scan_object accepts exactly when json_loadb(s, n, 0)
  * gives an object, says "not an object" exactly when the line is valid
  * JSON of another type, and finds at each test path what json_object_get
- * finds there, with the right type, flags, text and jv_unescape.
+ * finds there, with the right type, flags, text and jv_unescape; and
+ * scan_line, on a copy padded as in_line pads it (a control byte, then
+ * bytes of the line again), must agree the same way.
  * Prints "scandiff: N lines, D disagreements" and exits 1 when
  * D > 0 (2 when a file cannot be read).  -v tells on stderr how many lines
  * were valid and how often each path was found.  With SCANDIFF_LIB
@@ -46,7 +48,7 @@ static const char *const tpaths[] = {
 static const char *const fpaths[] = { "ts", "user", "ts", "b" };
 #define NFPATHS (sizeof(fpaths) / sizeof(fpaths[0]))
 
-static struct scan_paths *tps, *fps;
+static struct scan_paths *tps, *fps, *tpad, *fpad;	/* pad: scan_line's */
 static int lastok;	/* whether diffline's last line was accepted */
 static size_t found[NPATHS];	/* accepted lines where jansson has path i */
 static size_t ffound[NFPATHS];
@@ -242,11 +244,12 @@ diffval(const char *s, size_t n, const struct jval *v, json_t *j, char *why,
 /*
  * Checks one line against the np paths compiled in ps; returns 0 when scan
  * and jansson agree, else 1 with the reason in why.  hits[i] counts the
- * accepted lines that hold path i.
+ * accepted lines that hold path i.  padded: s is padded for scan_line,
+ * which is checked instead of scan_object.
  */
 static int
 diffpaths(const struct scan_paths *ps, const char *const *paths, size_t np,
-    size_t *hits, const char *s, size_t n, char *why, size_t wn)
+    size_t *hits, const char *s, size_t n, int padded, char *why, size_t wn)
 {
 	struct jval out[MAXPATHS];
 	struct scan_error se;
@@ -261,11 +264,13 @@ diffpaths(const struct scan_paths *ps, const char *const *paths, size_t np,
 	jok = root != NULL && json_is_object(root);
 	memset(se.text, 'x', sizeof(se.text));
 	se.pos = (size_t)-1;
-	ok = scan_object(ps, s, n, out, &se) == 0;
+	ok = (padded ? scan_line(ps, s, n, out, &se) :
+	    scan_object(ps, s, n, out, &se)) == 0;
 	lastok = ok;
 	if (ok != jok) {
-		snprintf(why, wn, "scan %s (%zu: %.96s), jansson %s (%d: %s)",
-		    ok ? "accepts" : "rejects", ok ? 0 : se.pos,
+		snprintf(why, wn, "%s %s (%zu: %.96s), jansson %s (%d: %s)",
+		    padded ? "scan_line" : "scan", ok ? "accepts" : "rejects",
+		    ok ? 0 : se.pos,
 		    ok ? "" : se.text, jok ? "accepts" : "rejects",
 		    je.position, root ? "not an object" : je.text);
 		json_decref(root);
@@ -314,12 +319,35 @@ int diffline(const char *, size_t, char *, size_t);
 int
 diffline(const char *s, size_t n, char *why, size_t wn)
 {
-	if (tps == NULL && (tps = scan_compile(tpaths, NPATHS)) == NULL)
+	size_t hits[NPATHS] = { 0 }, i;
+	char *pad;
+	int bad;
+
+	if (tps == NULL && ((tps = scan_compile(tpaths, NPATHS)) == NULL ||
+	    (fps = scan_compile(fpaths, NFPATHS)) == NULL ||
+	    (tpad = scan_compile(tpaths, NPATHS)) == NULL ||
+	    (fpad = scan_compile(fpaths, NFPATHS)) == NULL))
 		abort();
-	if (fps == NULL && (fps = scan_compile(fpaths, NFPATHS)) == NULL)
+	bad = diffpaths(tps, tpaths, NPATHS, found, s, n, 0, why, wn) ||
+	    diffpaths(fps, fpaths, NFPATHS, ffound, s, n, 0, why, wn);
+	if (bad)
+		return 1;
+	/*
+	 * The pad: a control byte, then the line's first bytes again, so
+	 * that a key or a number that ran on past the end would find more
+	 * of itself.  Exactly SCAN_PAD bytes, for the sanitizers to see any
+	 * read past them.
+	 */
+	if ((pad = malloc(n + SCAN_PAD)) == NULL)
 		abort();
-	return diffpaths(tps, tpaths, NPATHS, found, s, n, why, wn) ||
-	    diffpaths(fps, fpaths, NFPATHS, ffound, s, n, why, wn);
+	memcpy(pad, s, n);
+	pad[n] = (char)(n % 0x20);
+	for (i = 1; i < SCAN_PAD; i++)
+		pad[n + i] = n > 0 ? s[(i - 1) % n] : '9';
+	bad = diffpaths(tpad, tpaths, NPATHS, hits, pad, n, 1, why, wn) ||
+	    diffpaths(fpad, fpaths, NFPATHS, hits, pad, n, 1, why, wn);
+	free(pad);
+	return bad;
 }
 
 #ifndef SCANDIFF_LIB
@@ -671,7 +699,7 @@ deeppaths(struct line *l, size_t count)
 			nest(l, "{\"a\":", mid[i], "}", m);
 			nlines++;
 			if (diffpaths(ps, (const char *const *)paths, np,
-			    found5, l->p, l->len, why, sizeof(why)) != 0)
+			    found5, l->p, l->len, 0, why, sizeof(why)) != 0)
 				report(why, l->p, l->len);
 		}
 	}
@@ -1018,7 +1046,9 @@ flatruns(struct line *l, struct line *m, size_t count)
 	/* fresh scanners, which learn at once, not after a back-off */
 	scan_free(tps);
 	scan_free(fps);
-	tps = fps = NULL;
+	scan_free(tpad);
+	scan_free(fpad);
+	tps = fps = tpad = fpad = NULL;
 	for (i = 0; i < n; i++) {
 		key[i] = pick(sizeof(flatkeys) / sizeof(flatkeys[0]));
 		kind[i] = pick(20) ? (int)pick(2) : 2;
@@ -1115,6 +1145,8 @@ main(int argc, char **argv)
 	free(m.p);
 	scan_free(tps);
 	scan_free(fps);
+	scan_free(tpad);
+	scan_free(fpad);
 	if (verbose) {
 		fprintf(stderr, "scandiff: %zu of %zu lines valid; found:",
 		    naccept, nlines);

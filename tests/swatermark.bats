@@ -352,3 +352,38 @@ EOF2
 swatermark: write error: No space left on device
 EOF2
 }
+
+# The tools scan their lines with scan_line, whose template reads words
+# past a line's end, into the reader's padding: a line cut short must
+# still be bad wherever the cut falls, after lines of its own shape and as
+# the last line, with or without its newline or CR.
+@test "scan_line: a line cut anywhere after lines of its shape is bad, the last line too" {
+	cd "$BATS_TEST_TMPDIR"
+	line='{"ts":1000,"user":"u1","path":"/a/b","v":22,"w":-3.25}'
+	n=${#line}
+	{
+		printf '%s\n' "$line" "$line"
+		for ((k = 1; k < n; k++)); do
+			printf '%s\n%s\n' "${line:0:k}" "$line"
+		done
+	} > in
+	run swatermark -d 0s --time-out s --dead-letter dl < in
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^{"ts":1000,' <<<"$output")" -eq $((n + 1)) ]
+	[ "$(grep -vc '^{"ts":1000,' <<<"$output")" -eq 1 ]
+	[ "$(wc -l < dl)" -eq $((n - 1)) ]
+	for ((k = 1; k < n; k++)); do
+		esc=$(printf '%s' "${line:0:k}" | sed 's/\\/\\\\/g; s/"/\\"/g')
+		grep -qF "{\"line\":$((2 * k + 1)),\"error\":\"invalid JSON: " dl
+		grep -qF "\",\"raw\":\"$esc\"}" dl
+	done
+	for end in '' $'\r' $'\r\n'; do
+		for ((k = 1; k < n; k++)); do
+			printf '%s\n%s\n%s' "$line" "$line" "${line:0:k}$end" > last
+			run swatermark -d 0s --time-out s --skip-bad < last
+			[ "$status" -eq 0 ]
+			[ "$output" = "$line"$'\n{"$watermark":1000}\n'"$line"$'\nswatermark: 1 bad record skipped' ] ||
+			    { echo "cut at $k, end '$end': $output"; return 1; }
+		done
+	done
+}
