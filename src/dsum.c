@@ -461,30 +461,51 @@ dsum_div(const struct dsum *d, int64_t n)
 	return div_big(d, (uint64_t)n);
 }
 
+/*
+ * Makes *num, which is over n 10^scale, an integer over 10^*k with the
+ * fewest digits after the point: 1, or 0 when the quotient has no such
+ * form in 64 bits.
+ */
+static int
+exact_quotient(uint64_t *num, uint64_t n, int32_t scale, size_t *k)
+{
+	uint64_t den, odd = n >> __builtin_ctzll(n);
+
+	if (__builtin_mul_overflow(n, num_tens[scale], &den))
+		return 0;
+	/* it ends in decimal only when the part of n that is prime to 10
+	 * divides num */
+	while (odd % 5 == 0)
+		odd /= 5;
+	if (odd != 1 && *num % odd != 0)
+		return 0;
+	/* num grows tenfold each time, so k stays under 20 */
+	for (*k = 0; *num % den != 0; (*k)++)
+		if (__builtin_mul_overflow(*num, 10, num))
+			return 0;
+	*num /= den;
+	return 1;
+}
+
 size_t
 dsum_fmt_div(const struct dsum *d, int64_t n, char *dst)
 {
 	__int128 m = d->m;
 	int64_t m64 = (int64_t)m;
-	uint64_t num, den = (uint64_t)n, odd = den >> __builtin_ctzll(den);
+	uint64_t num;
 	size_t k;
 
-	if (d->big != NULL || m64 != m || m64 == 0 || d->scale > 19 ||
-	    __builtin_mul_overflow(den, num_tens[d->scale], &den))
+	if (d->big != NULL || m64 != m || m64 == 0 || d->scale > 19)
 		return 0;
 	num = m64 < 0 ? 0 - (uint64_t)m64 : (uint64_t)m64;
-	/* m / (n 10^scale) ends in decimal only when the part of n that is
-	 * prime to 10 divides m */
-	while (odd % 5 == 0)
-		odd /= 5;
-	if (odd != 1 && num % odd != 0)
+	if (n == 1) {
+		/* the sum itself (most windows hold one record): its digits,
+		 * without the zeros that end its fraction */
+		for (k = (size_t)d->scale; k > 0 && num % 10 == 0; k--)
+			num /= 10;
+	} else if (!exact_quotient(&num, (uint64_t)n, d->scale, &k)) {
 		return 0;
-	/* the fewest digits after the point that make it whole: num grows
-	 * tenfold each time, so k stays under 20 */
-	for (k = 0; num % den != 0; k++)
-		if (__builtin_mul_overflow(num, 10, &num))
-			return 0;
-	num /= den;
+	}
 	/* at most 15 digits, and num / 10^k from 1e-4 */
 	if (num >= num_tens[15] || (k > 4 && num < num_tens[k - 4]))
 		return 0;

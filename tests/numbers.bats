@@ -186,3 +186,59 @@ EOF
 {"window_start":0,"window_end":32,"sum_v":1,"avg_v":0.25}
 EOF
 }
+
+# One record per window: its sum and average are the value itself, written
+# from its digits without the zeros that end its fraction, or as its
+# nearest double where that text has more than 15 digits or falls outside
+# [1e-4, 1e15).
+@test "sum and avg of one value: exact text, the fraction's last zeros dropped" {
+	run swindow --tumble 1s --time-out s -a sum:v -a avg:v <<'EOF'
+{"ts":0,"v":20.3}
+{"ts":1,"v":20.30}
+{"ts":2,"v":-0.50}
+{"ts":3,"v":0.0001}
+{"ts":4,"v":0.00010}
+{"ts":5,"v":0.00001}
+{"ts":6,"v":-0.0001}
+{"ts":7,"v":1234567890.12345}
+{"ts":8,"v":1234567890.123456}
+{"ts":9,"v":0.1000000000000000000}
+{"ts":10,"v":0.12345678901234567890}
+{"ts":11,"v":999999999999999.9}
+{"ts":12,"v":99999999999999.9}
+{"ts":13,"v":-7.250}
+{"ts":14,"v":1e-3}
+{"ts":15,"v":2.5e2}
+{"ts":16,"v":100.0}
+{"ts":17,"v":0.0}
+{"ts":18,"v":-0.0}
+{"ts":19,"v":1E+2}
+{"ts":20,"v":12345678901234567890.5}
+{"ts":21,"v":0.000000000000000000001}
+EOF
+	[ "$status" -eq 0 ]
+	expect <<'EOF'
+{"window_start":0,"window_end":1,"sum_v":20.3,"avg_v":20.3}
+{"window_start":1,"window_end":2,"sum_v":20.3,"avg_v":20.3}
+{"window_start":2,"window_end":3,"sum_v":-0.5,"avg_v":-0.5}
+{"window_start":3,"window_end":4,"sum_v":0.0001,"avg_v":0.0001}
+{"window_start":4,"window_end":5,"sum_v":0.0001,"avg_v":0.0001}
+{"window_start":5,"window_end":6,"sum_v":1e-05,"avg_v":1e-05}
+{"window_start":6,"window_end":7,"sum_v":-0.0001,"avg_v":-0.0001}
+{"window_start":7,"window_end":8,"sum_v":1234567890.12345,"avg_v":1234567890.12345}
+{"window_start":8,"window_end":9,"sum_v":1234567890.123456,"avg_v":1234567890.123456}
+{"window_start":9,"window_end":10,"sum_v":0.1,"avg_v":0.1}
+{"window_start":10,"window_end":11,"sum_v":0.12345678901234568,"avg_v":0.12345678901234568}
+{"window_start":11,"window_end":12,"sum_v":999999999999999.9,"avg_v":999999999999999.9}
+{"window_start":12,"window_end":13,"sum_v":99999999999999.9,"avg_v":99999999999999.9}
+{"window_start":13,"window_end":14,"sum_v":-7.25,"avg_v":-7.25}
+{"window_start":14,"window_end":15,"sum_v":0.001,"avg_v":0.001}
+{"window_start":15,"window_end":16,"sum_v":250,"avg_v":250}
+{"window_start":16,"window_end":17,"sum_v":100,"avg_v":100}
+{"window_start":17,"window_end":18,"sum_v":0,"avg_v":0}
+{"window_start":18,"window_end":19,"sum_v":0,"avg_v":0}
+{"window_start":19,"window_end":20,"sum_v":100,"avg_v":100}
+{"window_start":20,"window_end":21,"sum_v":1.2345678901234567e+19,"avg_v":1.2345678901234567e+19}
+{"window_start":21,"window_end":22,"sum_v":1e-21,"avg_v":1e-21}
+EOF
+}
