@@ -42,9 +42,10 @@ usage(void)
 static void
 on_record(const char *line, size_t len)
 {
+	const struct agg_spec *a, *end = S.aggs + S.naggs;
+	struct agg_in *in = S.ins;
 	const char *why;
 	int64_t t = 0, w;
-	size_t i;
 
 	if (rec_scan(&S.ro.bad, &S.op.in, S.scan, line, len, S.vals) != 0)
 		return;
@@ -52,11 +53,10 @@ on_record(const char *line, size_t len)
 	    &S.vals[S.tfield], &S.ro.topts, S.ro.tpath, &t) != 0)
 		return;
 	S.scratch.len = 0;
-	for (i = 0; i < S.naggs; i++) {
-		const struct agg_spec *a = &S.aggs[i];
+	for (a = S.aggs; a < end; a++, in++) {
 		const struct jval *v = a->path ? &S.vals[a->field] : NULL;
 
-		if (agg_prepare(a, v, &S.ins[i], &S.scratch, &why) != 0) {
+		if (agg_prepare(a, v, in, &S.scratch, &why) != 0) {
 			bad_record(&S.ro.bad, &S.op.in, line, len, "%s: %s %s",
 			    a->name, why, jv_excerpt(v));
 			return;

@@ -91,7 +91,8 @@ put_head(struct buf *o, const struct win *w)
 static void
 emit(struct win *w, int revision, int final)
 {
-	struct buf *o = out_buf();
+	struct buf *o = out_buf(), *prefix = S.aggprefix;
+	const struct agg_spec *a, *end = S.aggs + S.naggs;
 	char tmp[NUM_MAXLEN];
 	size_t i;
 
@@ -104,9 +105,9 @@ emit(struct win *w, int revision, int final)
 		else
 			key_part(w->key, w->klen, i, o);
 	}
-	for (i = 0; i < S.naggs; i++) {
-		buf_add(o, S.aggprefix[i].p, S.aggprefix[i].len);
-		agg_output(&S.aggs[i], win_agg(w, &S.aggs[i]), o);
+	for (a = S.aggs; a < end; a++, prefix++) {
+		buf_add(o, prefix->p, prefix->len);
+		agg_output(a, win_agg(w, a), o);
 	}
 	if (S.has_lateness) {
 		buf_adds(o, ",\"revision\":");

@@ -51,11 +51,11 @@ win_new(int64_t start, int64_t end, const char *key, size_t klen)
 static void
 win_release(struct win *w)
 {
-	size_t i;
+	const struct agg_spec *a, *end = S.aggs + S.naggs;
 
-	for (i = 0; i < S.naggs; i++)
-		if (agg_holds(&S.aggs[i], win_agg(w, &S.aggs[i])))
-			agg_free_any(&S.aggs[i], win_agg(w, &S.aggs[i]));
+	for (a = S.aggs; a < end; a++)
+		if (agg_holds(a, win_agg(w, a)))
+			agg_free_any(a, win_agg(w, a));
 	if (w->klen > KEYINLINE)
 		free(w->key);
 }
