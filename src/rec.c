@@ -203,8 +203,8 @@ in_line(struct input *in, char **line, size_t *len, int64_t deadline)
 		}
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
-		if (n == 0 || ((s[0] == ' ' || s[0] == '\t' || s[0] == '\r') &&
-		    blank(s, n)))
+		/* s[0] is the newline when n is 0: one test for both */
+		if ((unsigned char)s[0] <= ' ' && blank(s, n))
 			continue;
 		*line = s;
 		*len = n;
