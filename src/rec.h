@@ -34,11 +34,11 @@ void in_init(struct input *in, char **files, int nfiles);
  * Reads the next line that is not blank into *line (newline and a trailing
  * CR removed; valid until the next call), padded for scan_line: the
  * newline or CR, or at the end of the input a newline put there, follows
- * it, and SCAN_PAD bytes from there on can be read.  Before it would block it flushes
- * every output stream, so live pipelines see results at once.  deadline is
- * a tm_mono() instant, or -1 to wait as long as it takes.  Returns 1 for a
- * line, 0 at the end of all input, -1 when the deadline came first.  An
- * unreadable file ends the tool with a message.
+ * it, and SCAN_PAD bytes from there on can be read.  Before it would
+ * block it flushes every output stream, so live pipelines see results at
+ * once.  deadline is a tm_mono() instant, or -1 to wait as long as it
+ * takes.  Returns 1 for a line, 0 at the end of all input, -1 when the
+ * deadline came first.  An unreadable file ends the tool with a message.
  */
 int in_line(struct input *in, char **line, size_t *len, int64_t deadline);
 

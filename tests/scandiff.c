@@ -320,8 +320,8 @@ int
 diffline(const char *s, size_t n, char *why, size_t wn)
 {
 	size_t hits[NPATHS] = { 0 }, i;
-	char *pad;
-	int bad;
+	char *pad, padwhy[256];
+	int bad, padbad;
 
 	if (tps == NULL && ((tps = scan_compile(tpaths, NPATHS)) == NULL ||
 	    (fps = scan_compile(fpaths, NFPATHS)) == NULL ||
@@ -330,8 +330,6 @@ diffline(const char *s, size_t n, char *why, size_t wn)
 		abort();
 	bad = diffpaths(tps, tpaths, NPATHS, found, s, n, 0, why, wn) ||
 	    diffpaths(fps, fpaths, NFPATHS, ffound, s, n, 0, why, wn);
-	if (bad)
-		return 1;
 	/*
 	 * The pad: a control byte, then the line's first bytes again, so
 	 * that a key or a number that ran on past the end would find more
@@ -344,10 +342,14 @@ diffline(const char *s, size_t n, char *why, size_t wn)
 	pad[n] = (char)(n % 0x20);
 	for (i = 1; i < SCAN_PAD; i++)
 		pad[n + i] = n > 0 ? s[(i - 1) % n] : '9';
-	bad = diffpaths(tpad, tpaths, NPATHS, hits, pad, n, 1, why, wn) ||
-	    diffpaths(fpad, fpaths, NFPATHS, hits, pad, n, 1, why, wn);
+	/* even after a disagreement, so that both pairs learn alike */
+	padbad = diffpaths(tpad, tpaths, NPATHS, hits, pad, n, 1, padwhy,
+	    sizeof(padwhy)) || diffpaths(fpad, fpaths, NFPATHS, hits, pad, n,
+	    1, padwhy, sizeof(padwhy));
 	free(pad);
-	return bad;
+	if (padbad && !bad)
+		snprintf(why, wn, "%s", padwhy);
+	return bad || padbad;
 }
 
 #ifndef SCANDIFF_LIB
