@@ -529,12 +529,24 @@ dsum_save(const struct dsum *d, struct buf *out)
 int
 dsum_load(struct dsum *d, const char *digits, size_t n, int64_t scale)
 {
+	size_t neg = n > 0 && digits[0] == '-', i;
+	int64_t m = 0;
 	struct num_dec x;
 
 	memset(d, 0, sizeof(*d));
-	if (scale < 0 || scale > DSUM_MAXSCALE || !num_valid(digits, n) ||
-	    memchr(digits, '.', n) || memchr(digits, 'e', n) ||
-	    memchr(digits, 'E', n))
+	if (scale < 0 || scale > DSUM_MAXSCALE)
+		return -1;
+	/* the usual numerator, of 18 digits at most, read in one pass */
+	for (i = neg; i < n && i - neg < 18 && digits[i] >= '0' &&
+	    digits[i] <= '9'; i++)
+		m = m * 10 + (digits[i] - '0');
+	if (i == n && i > neg && (digits[neg] != '0' || i == neg + 1)) {
+		d->m = neg ? -m : m;
+		d->scale = (int32_t)scale;
+		return 0;
+	}
+	if (!num_valid(digits, n) || memchr(digits, '.', n) ||
+	    memchr(digits, 'e', n) || memchr(digits, 'E', n))
 		return -1;
 	/* the numerator as a sum of one whole term, then its scale */
 	num_decimal(digits, n, &x);

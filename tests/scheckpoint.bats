@@ -433,6 +433,42 @@ EOF
 	[ "$stderr" = "swindow: restore 9: $PWD/state/ckpt.9/op.2: snapshot format 2 is newer than this swindow reads (1)" ]
 }
 
+@test "a sum's state reads back exactly, short or long, and a bad one is refused" {
+	mkdir st
+	d=$PWD/st
+	printf '{"ts":0,"k":"a","v":1.5}\n{"$checkpoint":1,"dir":"%s"}\n' "$d" |
+	    swindow -k k --tumble 1h -a sum:v > /dev/null
+	cp st/ckpt.1/op.1 good
+	grep -q '"a":\[\[1,"15",1\]\]}$' good
+	# the window's state [n,"NUMERATOR",SCALE] made [1,TEXT], checksum anew
+	restore_sum() {
+		python3 - good st/ckpt.1/op.1 "$1" <<'EOF'
+import sys, zlib
+lines = open(sys.argv[1], 'rb').read().split(b'\n')[:-2]
+lines[-1] = lines[-1].replace(b'"15",1', sys.argv[3].encode())
+body = b''.join(l + b'\n' for l in lines)
+open(sys.argv[2], 'wb').write(body + b'{"crc32":"%08x"}\n' % zlib.crc32(body))
+EOF
+		printf '{"$restore":1,"dir":"%s"}\n' "$d" |
+		    swindow -k k --tumble 1h -a sum:v 2>&1 | sed -n '2s/.*"sum_v"://p;s/^swindow: .*: a bad/bad/p'
+	}
+	for c in '"-15",1 -1.5}' '"0",0 0}' '"-0",0 0}' '"-1",0 -1}' \
+	    '"123456789012345678",0 123456789012345678}' \
+	    '"-999999999999999999",0 -999999999999999999}' \
+	    '"999999999999999999",3 1e+15}' \
+	    '"9223372036854775807",0 9223372036854775807}' \
+	    '"-9223372036854775809",0 -9.223372036854776e+18}' \
+	    '"12345678901234567890123",2 1.2345678901234568e+20}'; do
+		[ "$(restore_sum "${c% *}")" = "${c#* }" ] ||
+		    { echo "$c: $(restore_sum "${c% *}")" >&2; return 1; }
+	done
+	for c in '"05",0' '"-05",1' '"00",0' '"",0' '"-",0' '"1.5",0' \
+	    '"1e3",0' '"+1",0' '" 1",0' '"1 ",0' '"15",-1' '"15",1101'; do
+		[ "$(restore_sum "$c")" = 'bad aggregate state: {"k":"a","s":0,"e":3600000000000,"r":0,"p":1,"y":1,"c":1,"a"' ] ||
+		    { echo "$c: $(restore_sum "$c")" >&2; return 1; }
+	done
+}
+
 @test "lock: a second pipeline on the same DIR is refused at once" {
 	fifo_setup
 	scheckpoint -d state "$fifo" > /dev/null &
