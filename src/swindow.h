@@ -30,11 +30,8 @@ struct win {
 	int64_t start, end;
 	int64_t due;		/* when its live timer is */
 	int64_t count;		/* records in it (count windows fire on it) */
-	char *key;		/* canonical key text (a value, or an array),
-				 * up to KEYINLINE bytes stored after the
-				 * states and zero-padded to KEYINLINE there */
-	size_t klen;
-	struct keystate *ks;	/* the key's entry, which lists the window */
+	struct keystate *ks;	/* the key's entry, which lists the window
+				 * and holds the key's text for it */
 	int revision;		/* firings so far */
 	unsigned char pending;	/* changed since it last fired */
 	unsigned char early;	/* changed since the last early result */
@@ -62,11 +59,9 @@ struct firing {
 /*
  * Windows live in blocks of CHUNK, one size each, so that making and
  * dropping one costs no malloc, and windows made together, which tend to
- * fire together, sit together.  A key longer than KEYINLINE is allocated
- * apart.
+ * fire together, sit together.
  */
 #define CHUNK 1024
-#define KEYINLINE 16
 
 struct event {
 	int64_t t;
@@ -96,8 +91,13 @@ struct keystate {
 	int64_t next_index;
 	int idle;		/* no window now: kept for the key's next */
 	size_t klen;
-	char key[];		/* the index's key: it borrows this */
+	char key[];		/* canonical key text (a value, or an array),
+				 * zero-padded to KEYHEAD bytes at least; the
+				 * index borrows it, the windows read it */
 };
+
+/* The firing sort reads a key's first KEYHEAD bytes at once. */
+#define KEYHEAD 8
 
 struct swindow {
 	/* the options: what a restore must match */
@@ -140,7 +140,6 @@ struct swindow {
 	uint32_t npool, poolcap, *freeslots, nfree;
 	char **chunks;		/* the windows themselves, CHUNK a block */
 	size_t winsize;
-	size_t keyoff;		/* the inline key's place, past the states */
 	struct heap timers;	/* struct event, soonest first, */
 	struct timerq queue;	/* and those set in order */
 	struct map keyst;	/* key -> struct keystate */
@@ -173,8 +172,9 @@ win_agg(const struct win *w, const struct agg_spec *a)
 void store_init(void);
 void store_free(void);
 
-/* Makes window [start, end) of key (copied); returns its slot. */
-uint32_t win_new(int64_t start, int64_t end, const char *key, size_t klen);
+/* Makes window [start, end) of ks's key; returns its slot.  The caller
+ * puts it in ks's list. */
+uint32_t win_new(int64_t start, int64_t end, struct keystate *ks);
 
 /* Frees window s, whose key list no longer holds it. */
 void win_free(uint32_t s);

@@ -77,7 +77,7 @@ join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 			joined(ks->slots[j]);
 			return 1;
 		}
-	s = win_new(start, end, key, klen);
+	s = win_new(start, end, ks);
 	ks_insert(ks, i, s);
 	joined(s);
 	return 1;
@@ -334,7 +334,7 @@ join_session(int64_t t, const char *key, size_t klen)
 			return 0;
 		if (ks == NULL)
 			ks = keystate(key, klen, 1);
-		s = win_new(t, end, key, klen);
+		s = win_new(t, end, ks);
 		ks_insert(ks, hi, s);
 		joined(s);
 		return 1;
@@ -375,7 +375,7 @@ join_count(const char *key, size_t klen)
 	uint32_t s;
 
 	if (ks->n == 0) {
-		s = win_new(ks->next_index, ks->next_index, key, klen);
+		s = win_new(ks->next_index, ks->next_index, ks);
 		ks_add(ks, s);
 	}
 	s = ks->slots[0];

@@ -101,9 +101,9 @@ emit(struct win *w, int revision, int final)
 		if (i > 0)	/* the first is in the head */
 			buf_add(o, S.keyprefix[i].p, S.keyprefix[i].len);
 		if (S.nkeys == 1)
-			buf_add(o, w->key, w->klen);
+			buf_add(o, w->ks->key, w->ks->klen);
 		else
-			key_part(w->key, w->klen, i, o);
+			key_part(w->ks->key, w->ks->klen, i, o);
 	}
 	for (a = S.aggs; a < end; a++, prefix++) {
 		buf_add(o, prefix->p, prefix->len);
@@ -123,7 +123,7 @@ static int
 cmp_fire(const void *a, const void *b)
 {
 	const struct firing *x = a, *y = b;
-	const struct win *wx, *wy;
+	const struct keystate *kx, *ky;
 	size_t n;
 	int c;
 
@@ -134,12 +134,12 @@ cmp_fire(const void *a, const void *b)
 		return x->start < y->start ? -1 : 1;
 	if (x->keyhead != y->keyhead)
 		return x->keyhead < y->keyhead ? -1 : 1;
-	wx = S.pool[x->slot].w;
-	wy = S.pool[y->slot].w;
-	n = wx->klen < wy->klen ? wx->klen : wy->klen;
-	if ((c = memcmp(wx->key, wy->key, n)) != 0)
+	kx = S.pool[x->slot].w->ks;
+	ky = S.pool[y->slot].w->ks;
+	n = kx->klen < ky->klen ? kx->klen : ky->klen;
+	if ((c = memcmp(kx->key, ky->key, n)) != 0)
 		return c;
-	return (wx->klen > wy->klen) - (wx->klen < wy->klen);
+	return (kx->klen > ky->klen) - (kx->klen < ky->klen);
 }
 
 /* Sorts a[0..n) by cmp_fire, a merge sort with b (n places) beside it. */
@@ -258,7 +258,7 @@ batch_add(uint32_t s)
 {
 	const struct win *w = S.pool[s].w;
 	struct firing *f;
-	unsigned char head[8];
+	unsigned char head[KEYHEAD];
 
 	if (S.nbatch == S.batchcap) {
 		S.batchcap = S.batchcap ? S.batchcap * 2 : 64;
@@ -268,10 +268,9 @@ batch_add(uint32_t s)
 	f->end = w->end;
 	f->start = w->start;
 	f->slot = s;
-	/* zero-padded, so a shorter key that is a prefix sorts first: a key
-	 * of fewer than 8 bytes is kept in its window, whose KEYINLINE bytes
-	 * for it win_new zeroes, so the 8 bytes are the key and zeros */
-	memcpy(head, w->key, sizeof(head));
+	/* zero-padded, so a shorter key that is a prefix sorts first: the
+	 * key's entry holds KEYHEAD bytes at least, zeros past the key */
+	memcpy(head, w->ks->key, sizeof(head));
 	f->keyhead = (uint64_t)head[0] << 56 | (uint64_t)head[1] << 48 |
 	    (uint64_t)head[2] << 40 | (uint64_t)head[3] << 32 |
 	    (uint64_t)head[4] << 24 | (uint64_t)head[5] << 16 |

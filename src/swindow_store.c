@@ -9,7 +9,7 @@
 static struct scan_paths *store_paths;	/* the lines of a restore */
 
 uint32_t
-win_new(int64_t start, int64_t end, const char *key, size_t klen)
+win_new(int64_t start, int64_t end, struct keystate *ks)
 {
 	struct win *w;
 	uint32_t s;
@@ -36,12 +36,7 @@ win_new(int64_t start, int64_t end, const char *key, size_t klen)
 	w->start = start;
 	w->end = end;
 	w->due = INT64_MAX;	/* no timer yet */
-	if (klen <= KEYINLINE)
-		w->key = (char *)w->agg + S.keyoff;
-	else
-		w->key = xmalloc(klen);
-	memcpy(w->key, key, klen);
-	w->klen = klen;
+	w->ks = ks;
 	S.pool[s].w = w;
 	return s;
 }
@@ -56,8 +51,6 @@ win_release(struct win *w)
 	for (a = S.aggs; a < end; a++)
 		if (agg_holds(a, win_agg(w, a)))
 			agg_free_any(a, win_agg(w, a));
-	if (w->klen > KEYINLINE)
-		free(w->key);
 }
 
 void
@@ -208,7 +201,7 @@ keystate(const char *key, size_t klen, int create)
 
 	if (v || !create)
 		return v ? *v : NULL;
-	ks = xcalloc(1, sizeof(*ks) + klen);
+	ks = xcalloc(1, sizeof(*ks) + (klen < KEYHEAD ? KEYHEAD : klen));
 	memcpy(ks->key, key, klen);
 	ks->klen = klen;
 	ks->slots = ks->slots_in;
@@ -244,7 +237,6 @@ ks_add(struct keystate *ks, uint32_t s)
 	}
 	ks->starts[ks->n] = S.pool[s].w->start;
 	ks->slots[ks->n++] = s;
-	S.pool[s].w->ks = ks;
 	if (ks->idle) {
 		ks->idle = 0;
 		S.nidle--;
@@ -363,13 +355,12 @@ store_init(void)
 
 	S.keyst.borrow = 1;
 	heap_init(&S.timers, sizeof(struct event), ev_less);
-	/* room for the aggregates and a short key, each kept aligned */
+	/* room for the aggregates, each kept aligned */
 	for (i = 0; i < S.naggs; i++) {
 		S.aggs[i].state_off = off;
 		off += agg_state_size(&S.aggs[i]);
 	}
-	S.keyoff = off;
-	S.winsize = (sizeof(struct win) + off + KEYINLINE + 7) / 8 * 8;
+	S.winsize = sizeof(struct win) + off;
 }
 
 void
@@ -430,7 +421,7 @@ store_snapshot(struct snap_w *sw)
 			continue;
 		b.len = 0;
 		buf_adds(&b, "{\"k\":");
-		buf_add(&b, w->key, w->klen);
+		buf_add(&b, w->ks->key, w->ks->klen);
 		op_jint(&b, "s", w->start);
 		op_jint(&b, "e", w->end);
 		op_jint(&b, "r", w->revision);
@@ -484,7 +475,7 @@ store_restore(const char *line, size_t len, const char **why)
 	if (v[F_K].type == J_NONE || v[F_A].type != J_ARRAY)
 		return -1;
 	ks = keystate(v[F_K].p, v[F_K].len, 1);
-	s = win_new(x[F_S], x[F_E], v[F_K].p, v[F_K].len);
+	s = win_new(x[F_S], x[F_E], ks);
 	w = S.pool[s].w;
 	if (S.kind == COUNT) {
 		if (ks->n != 0)
