@@ -440,6 +440,10 @@ KEY_POOLS = [
     ['1', '1.0', '1e0', '2', '10', '-0', '0', '0.5', '5e-1', '2.0'],
     ['"a"', '1', '"1"', 'null', MISSING, 'true', '[1,2]', '[1.0, 2]',
      '{"x":1}', '{ "x" : 1.0 }', '"\u00e9"', '"a\\"b"', '"A"', '"\\u0041"'],
+    # keys alike in their first 8 bytes, which the firing sort compares
+    # at once, and keys longer than 16
+    ['""', '"abcdefg"', '"abcdefgh"', '"abcdefgh0"', '"abcdefgh1"',
+     '"abcdefghijklmnopq"', '"abcdefghijklmnopr"', '"abcdefghijklmnop"'],
 ]
 
 
