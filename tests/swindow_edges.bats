@@ -159,3 +159,47 @@ EOF2
 	    --time-out s < in > got
 	cmp want got
 }
+
+@test "keys: idle entries go while -L keeps windows, late records refire them, a restore after" {
+	# 40,000 keys with a window each, gone 100 s after it ends, so the
+	# idle entries are dropped again and again; now and then a record 50
+	# s late refires a window that is still kept, one 200 s late is
+	# dropped, a dropped key comes back, and a barrier is cut through
+	cd "$BATS_TEST_TMPDIR"
+	mkdir st
+	python3 - "$PWD/st" <<'EOF'
+import sys
+inp, want = open('in', 'w'), open('want', 'w')
+def win(s, key, count, rev):
+    want.write('{"window_start":%d,"window_end":%d,"user":"%s","count":%d,'
+               '"revision":%d}\n' % (s, s + 1, key, count, rev))
+for j in range(40000):
+    inp.write('{"ts":%d,"user":"i%d"}\n' % (j, j))
+    if j == 30001:
+        win(30000, 'i30000', 1, 1)
+        win(30000, 'i5', 1, 1)
+    elif j > 0:
+        win(j - 1, 'i%d' % (j - 1), 1, 1)
+    if j % 1000 == 500 and j > 1000:
+        inp.write('{"ts":%d,"user":"i%d"}\n' % (j - 50, j - 50))
+        win(j - 50, 'i%d' % (j - 50), 2, 2)
+        inp.write('{"ts":%d,"user":"i%d"}\n' % (j - 200, j - 200))
+    if j == 30000:
+        inp.write('{"ts":30000,"user":"i5"}\n')
+    if j == 35000:
+        inp.write('{"$checkpoint":1,"dir":"%s"}\n' % sys.argv[1])
+win(39999, 'i39999', 1, 1)
+EOF
+	opts=(-t ts -k user --tumble 1s -d 0s -L 100s -a count --time-out s)
+	run --separate-stderr swindow "${opts[@]}" in
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "swindow: 39 late events dropped" ]
+	printf '%s\n' "$output" | grep -v '^{"\$' > got
+	cmp want got
+	# cut at the barrier: what came before it, then the restored rest
+	n=$(grep -n '^{"\$checkpoint"' in | cut -d: -f1)
+	printf '%s\n' "$output" | sed -n '/^{"\$checkpoint"/q;p' > cut
+	{ printf '{"$restore":1,"dir":"%s"}\n' "$PWD/st"; tail -n +$((n + 1)) in; } |
+	    swindow "${opts[@]}" 2> /dev/null | grep -v '^{"\$' >> cut
+	cmp want cut
+}
