@@ -292,7 +292,7 @@ win_remove(uint32_t s)
 	struct keystate *ks = w->ks;
 	size_t i;
 
-	for (i = 0; ks && i < ks->n; i++)
+	for (i = 0; i < ks->n; i++)
 		if (ks->slots[i] == s) {
 			/* mostly the key's only window: nothing to move */
 			if (i + 1 < ks->n) {
@@ -304,7 +304,7 @@ win_remove(uint32_t s)
 			ks->n--;
 			break;
 		}
-	if (ks && ks->n == 0 && S.kind != COUNT && !ks->idle) {
+	if (ks->n == 0 && S.kind != COUNT && !ks->idle) {
 		ks->idle = 1;
 		if (++S.nidle > IDLE_KEPT && S.nidle > S.keyst.len / 2)
 			sweep_idle();
