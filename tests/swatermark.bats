@@ -353,6 +353,37 @@ swatermark: write error: No space left on device
 EOF2
 }
 
+# Output goes on in blocks of 64 KiB that end on a multiple of 64 KiB, so
+# that a file system takes each in one large page; a record longer than a
+# block goes in a write of its own, and the blocks after it line up again.
+@test "output goes on in 64 KiB blocks on 64 KiB bounds, after a longer record too" {
+	command -v strace >/dev/null || skip "needs strace"
+	cd "$BATS_TEST_TMPDIR"
+	{
+		seq 1 1000 | sed 's/.*/{"ts":&}/'
+		printf '{"ts":1001,"pad":"%s"}\n' "$(head -c 100000 /dev/zero | tr '\0' x)"
+		seq 1002 60000 | sed 's/.*/{"ts":&}/'
+	} > in
+	swatermark -d 1s in | cat > want
+	strace -o trace -e trace=write swatermark -d 1s in > got
+	cmp want got
+	a=$(grep -b -m1 '"pad"' want | cut -d: -f1)
+	big=$(awk '/"pad"/ { print length($0) }' want)
+	total=$(wc -c < want)
+	[ "$total" -gt $((a + big + 3 * 65536)) ]
+	run awk '/^write\(1,/ { print $NF }' trace
+	at=$(( ((a + big) / 65536 + 1) * 65536 ))
+	{
+		echo "$a"
+		echo "$big"
+		echo $((at - a - big))
+		for ((; at + 65536 <= total; at += 65536)); do
+			echo 65536
+		done
+		[ "$at" -lt "$total" ] && echo $((total - at))
+	} | expect
+}
+
 # The tools scan their lines with scan_line, whose template reads words
 # past a line's end, into the reader's padding: a line cut short must
 # still be bad wherever the cut falls, after lines of its own shape and as
