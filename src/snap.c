@@ -15,7 +15,7 @@
 #include "scan.h"
 #include "snap.h"
 
-#define FLUSH_AT (1 << 16)
+#define FLUSH_AT (1 << 16)	/* a block: a power of two */
 
 void
 snap_path(struct buf *out, const char *dir, int64_t n, const char *name)
@@ -56,13 +56,15 @@ put_raw(struct snap_w *w, const char *p, size_t n)
 	}
 }
 
+/* Writes the first n bytes held and keeps the rest. */
 static void
-flush_buf(struct snap_w *w)
+flush_buf(struct snap_w *w, size_t n)
 {
-	w->crc = (uint32_t)crc32(w->crc, (const Bytef *)w->b.p,
-	    (uInt)w->b.len);
-	put_raw(w, w->b.p, w->b.len);
-	w->b.len = 0;
+	w->crc = (uint32_t)crc32(w->crc, (const Bytef *)w->b.p, (uInt)n);
+	put_raw(w, w->b.p, n);
+	w->sent += n;
+	w->b.len -= n;
+	memmove(w->b.p, w->b.p + n, w->b.len);
 }
 
 int
@@ -124,7 +126,7 @@ snap_put(struct snap_w *w, const char *line, size_t len)
 	buf_add(&w->b, line, len);
 	buf_addc(&w->b, '\n');
 	if (w->b.len >= FLUSH_AT)
-		flush_buf(w);
+		flush_buf(w, block_cut(w->sent, w->b.len, FLUSH_AT));
 }
 
 int
@@ -134,7 +136,7 @@ snap_end(struct snap_w *w, char *why, size_t whylen)
 	char sum[40];
 	int n, r = -1;
 
-	flush_buf(w);
+	flush_buf(w, w->b.len);
 	n = snprintf(sum, sizeof(sum), "{\"crc32\":\"%08x\"}\n",
 	    (unsigned)w->crc);
 	put_raw(w, sum, (size_t)n);

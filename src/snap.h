@@ -24,6 +24,7 @@ struct snap_w {
 	char *tmp, *path, *dirpath;
 	uint32_t crc;
 	struct buf b;		/* bytes not yet written */
+	size_t sent;		/* bytes written */
 	int failed;		/* a write failed: errno in err */
 	int err;
 };

@@ -13,9 +13,7 @@ const char *progname = "streamutils";
 /*
  * Output records gather here and go to stdio a block at a time: a call
  * to fwrite costs more than copying a short line.  A block is OUT_MAX
- * bytes ending at a multiple of OUT_MAX in the output, so that a file
- * system can take it in one large page (here it writes a file in two
- * thirds of the time it takes for blocks a record boundary ends).  On a
+ * bytes ending at a multiple of OUT_MAX in the output (block_cut).  On a
  * terminal each line goes at once, as stdio's line buffering would send
  * it.  Between calls out holds less than OUT_MAX bytes.
  */
@@ -361,13 +359,20 @@ out_drain(void)
 		write_failed();
 }
 
+size_t
+block_cut(size_t sent, size_t n, size_t block)
+{
+	size_t over = (sent + n) & (block - 1);
+
+	return over < n ? n - over : n;
+}
+
 /* Once out holds OUT_MAX bytes or more, what ends on a block goes on. */
 static void
 out_spill(void)
 {
-	size_t over = (out.sent + out.b.len) % OUT_MAX;
-
-	if (out.b.len >= OUT_MAX && out_send(out.b.len - over) != 0)
+	if (out.b.len >= OUT_MAX &&
+	    out_send(block_cut(out.sent, out.b.len, OUT_MAX)) != 0)
 		write_failed();
 }
 
