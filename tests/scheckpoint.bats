@@ -139,8 +139,8 @@ EOF
 
 @test "sink to stdout: output is released only at commits" {
 	fifo_setup
-	scheckpoint -d state --every 2 "$fifo" |
-	    scheckpoint -d state --commit > "$out" &
+	{ scheckpoint -d state --every 2 "$fifo" |
+	    scheckpoint -d state --commit > "$out"; } 3>&- &
 	exec 8> "$fifo"
 	printf '{"n":1}\n{"n":2}\n{"n":3}\n' >&8
 	wait_for 2
@@ -297,7 +297,8 @@ EOF
 
 @test "-f follows a growing file and checkpoints as it goes" {
 	: > live
-	scheckpoint -d state -f --every 1 live | scheckpoint -d state --commit -o out &
+	{ scheckpoint -d state -f --every 1 live |
+	    scheckpoint -d state --commit -o out; } 3>&- &
 	out=$PWD/out
 	printf '{"n":1}\n{"n":2}\n' >> live
 	wait_for 2
@@ -410,6 +411,31 @@ print(*sorted(set([0, n - 2, n - 1, n - 12] + [r.randrange(n) for _ in range(12)
 	[ "$stderr" = "$damaged" ]
 }
 
+@test "a snapshot goes to its file in 64 KiB blocks on 64 KiB bounds" {
+	command -v strace >/dev/null || skip "needs strace"
+	d=$PWD/st
+	mkdir st
+	{
+		python3 -c '
+for i in range(20000):
+    print("{\"ts\":%d,\"k\":%d,\"v\":%d.5}" % (1700000000 + i % 600, i, i))'
+		echo "{\"\$checkpoint\":1,\"dir\":\"$d\"}"
+	} > in
+	strace -o trace -e trace=openat,write swindow -k k --tumble 1h -a count,sum:v in > /dev/null
+	fd=$(grep '/\.tmp\.op\.1\.' trace | grep -o '= [0-9]*$' | cut -c3-)
+	[ -n "$fd" ]
+	run awk -v fd="$fd" 'index($0, "write(" fd ",") == 1 { print $NF }' trace
+	body=$(($(wc -c < st/ckpt.1/op.1) - 21))	# the checksum line last
+	[ "$body" -gt $((3 * 65536)) ]
+	{
+		for ((i = 0; i + 65536 <= body; i += 65536)); do
+			echo 65536
+		done
+		[ $((body % 65536)) -gt 0 ] && echo $((body % 65536))
+		echo 21
+	} | expect
+}
+
 @test "a snapshot from a newer format is refused, naming it" {
 	run_pipeline
 	python3 - state/ckpt.9/op.2 <<'EOF'
@@ -471,7 +497,7 @@ EOF
 
 @test "lock: a second pipeline on the same DIR is refused at once" {
 	fifo_setup
-	scheckpoint -d state "$fifo" > /dev/null &
+	scheckpoint -d state "$fifo" > /dev/null 3>&- &
 	exec 8> "$fifo"
 	sleep 0.3
 	run --separate-stderr scheckpoint -d state in.ndjson
