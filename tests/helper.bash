@@ -5,6 +5,16 @@ export LC_ALL=C TZ=UTC
 SU_BIN=${SU_BIN:-$BATS_TEST_DIRNAME/../bin}
 PATH="$SU_BIN:$PATH"
 
+# teardown: a test that failed midway leaves no job of its own running,
+# for one holding bats' descriptors would keep the whole run waiting.
+# kill %N takes every process of a pipeline.
+teardown() {
+	local n
+	for n in $(jobs | sed -n 's/^\[\([0-9]*\)\].*/\1/p'); do
+		kill "%$n" 2>/dev/null || true
+	done
+}
+
 # expect: the last run's stdout must equal stdin, byte for byte.
 expect() {
 	local want

@@ -269,7 +269,7 @@ for i in range(200000):
 
 @test "killed, skeyby leaves no shard behind" {
 	mkfifo fifo
-	skeyby -k user -n 2 -- sleep 300 < fifo > /dev/null &
+	skeyby -k user -n 2 -- sleep 300 < fifo > /dev/null 3>&- &
 	pid=$!
 	exec 5> fifo
 	# both shards up; a loaded machine (or valgrind) may take a while
@@ -322,7 +322,7 @@ EOF
 
 @test "flush on wait: a live input's merged output comes out at each watermark" {
 	fifo_setup
-	skeyby -k user -n 2 -- cat < "$fifo" > "$out" &
+	skeyby -k user -n 2 -- cat < "$fifo" > "$out" 3>&- &
 	exec 5> "$fifo"
 	printf '{"user":"a"}\n{"user":"b"}\n{"$watermark":1}\n' >&5
 	wait_for 3
@@ -431,7 +431,8 @@ EOF2
 	python3 -c '
 for i in range(2300): print("{\"k\":1,\"pad\":\"%s\"}" % ("x" * 100))
 print("{\"k\":1,\"END\":1}")' > f
-	(cat f; sleep 3) | skeyby -k k -n 1 -- grep --line-buffered END > got &
+	{ (cat f; sleep 3) |
+	    skeyby -k k -n 1 -- grep --line-buffered END > got; } 3>&- &
 	for i in $(seq 20); do
 		grep -q END got && break
 		sleep 0.1
