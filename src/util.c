@@ -15,7 +15,7 @@ const char *progname = "streamutils";
  * to fwrite costs more than copying a short line.  A block is OUT_MAX
  * bytes ending at a multiple of OUT_MAX in the output (block_cut).  On a
  * terminal each line goes at once, as stdio's line buffering would send
- * it.  Between calls out holds less than OUT_MAX bytes.
+ * it.  Between calls out holds OUT_MAX bytes at most.
  */
 static struct {
 	struct buf b;
@@ -403,22 +403,28 @@ out_write(const void *p, size_t n)
 		out_flush();
 }
 
+/* out_line's way for a line that fills the buffer, or on a terminal:
+ * out of line, so that the usual way needs no frame of its own */
+static __attribute__((noinline)) void
+out_line_slow(const char *p, size_t n)
+{
+	out_write(p, n);
+	out_write("\n", 1);
+}
+
 void
 out_line(const char *p, size_t n)
 {
 	char *d = out.b.p + out.b.len;
 
-	if (n >= OUT_MAX || out.tty) {
-		out_write(p, n);
-		out_write("\n", 1);
+	if (out.b.len + n >= OUT_MAX || out.tty) {
+		out_line_slow(p, n);
 		return;
 	}
 	/* the copy goes last, where it needs no frame of its own */
 	d[n] = '\n';
 	out.b.len += n + 1;
 	memcpy(d, p, n);
-	if (out.b.len >= OUT_MAX)
-		out_spill();
 }
 
 struct buf *
