@@ -15,6 +15,18 @@ teardown() {
 	done
 }
 
+# traced FILE SYSCALLS CMD...: runs CMD under strace, its calls of
+# SYSCALLS (a comma list) written to FILE; the test is skipped without
+# strace. LeakSanitizer cannot work under ptrace, so the ASan build runs
+# it without leak checks (the other tests have them).
+traced() {
+	local file=$1 calls=$2
+	shift 2
+	command -v strace >/dev/null || skip "needs strace"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -o "$file" -e trace="$calls" "$@"
+}
+
 # expect: the last run's stdout must equal stdin, byte for byte.
 expect() {
 	local want

@@ -412,7 +412,6 @@ print(*sorted(set([0, n - 2, n - 1, n - 12] + [r.randrange(n) for _ in range(12)
 }
 
 @test "a snapshot goes to its file in 64 KiB blocks on 64 KiB bounds" {
-	command -v strace >/dev/null || skip "needs strace"
 	d=$PWD/st
 	mkdir st
 	{
@@ -421,10 +420,8 @@ for i in range(20000):
     print("{\"ts\":%d,\"k\":%d,\"v\":%d.5}" % (1700000000 + i % 600, i, i))'
 		echo "{\"\$checkpoint\":1,\"dir\":\"$d\"}"
 	} > in
-	# LeakSanitizer cannot work under ptrace (the ASan build)
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    strace -o trace -e trace=openat,write \
-	    swindow -k k --tumble 1h -a count,sum:v in > /dev/null
+	traced trace openat,write swindow -k k --tumble 1h -a count,sum:v in \
+	    > /dev/null
 	fd=$(grep '/\.tmp\.op\.1\.' trace | grep -o '= [0-9]*$' | cut -c3-)
 	[ -n "$fd" ]
 	run awk -v fd="$fd" 'index($0, "write(" fd ",") == 1 { print $NF }' trace

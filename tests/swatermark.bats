@@ -357,7 +357,6 @@ EOF2
 # that a file system takes each in one large page; a record longer than a
 # block goes in a write of its own, and the blocks after it line up again.
 @test "output goes on in 64 KiB blocks on 64 KiB bounds, after a longer record too" {
-	command -v strace >/dev/null || skip "needs strace"
 	cd "$BATS_TEST_TMPDIR"
 	{
 		seq 1 1000 | sed 's/.*/{"ts":&}/'
@@ -365,9 +364,7 @@ EOF2
 		seq 1002 60000 | sed 's/.*/{"ts":&}/'
 	} > in
 	swatermark -d 1s in | cat > want
-	# LeakSanitizer cannot work under ptrace (the ASan build)
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    strace -o trace -e trace=write swatermark -d 1s in > got
+	traced trace write swatermark -d 1s in > got
 	cmp want got
 	a=$(grep -b -m1 '"pad"' want | cut -d: -f1)
 	big=$(awk '/"pad"/ { print length($0) }' want)
