@@ -647,12 +647,6 @@ from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 		*why = NULL;
 		return -1;
 	case J_NUMBER:
-		/* an integer whose digits the scanner read on its way, as
-		 * tm_from_number takes one of up to 18 digits */
-		if ((v->flags & (JV_INT | JV_DIGITS)) == (JV_INT | JV_DIGITS) &&
-		    v->digits < 1000000000000000000ULL)
-			return from_int((int64_t)v->digits, v->p[0] == '-',
-			    o->unit, ns);
 		return tm_from_number(v->p, v->len, o->unit, ns);
 	case J_STRING:
 		break;
@@ -691,10 +685,17 @@ tm_from_jval(const struct jval *v, const struct tm_opts *o, int64_t *ns,
 {
 	const char *s = v->p + 1;
 
-	/* the usual time in the minute of the last one: straight on, with
-	 * no call that would need a frame */
+	/* the usual times straight on, with no call that would need a
+	 * frame: one in the minute of the last, or an integer whose digits
+	 * the scanner read on its way (of up to 18 digits, as
+	 * tm_from_number takes one) */
 	if (v->type == J_STRING && !(v->flags & JV_ESCAPED) && !o->format &&
 	    usual_rfc3339(s, v->len - 2, ns))
+		return 0;
+	if (v->type == J_NUMBER &&
+	    (v->flags & (JV_INT | JV_DIGITS)) == (JV_INT | JV_DIGITS) &&
+	    v->digits < 1000000000000000000ULL &&
+	    from_int((int64_t)v->digits, v->p[0] == '-', o->unit, ns) == 0)
 		return 0;
 	return from_jval(v, o, ns, why);
 }
