@@ -7,12 +7,33 @@ PATH="$SU_BIN:$PATH"
 
 # teardown: a test that failed midway leaves no job of its own running,
 # for one holding bats' descriptors would keep the whole run waiting.
-# kill %N takes every process of a pipeline.
+# kill %N takes every process of a pipeline, but of a job that is a
+# { ...; } group only the subshell: so tests start pipelines bare.  And
+# no process still working in the test's directory may outlive it: one
+# that does fails the test (once it has had 10 s to end on its own).
 teardown() {
-	local n
+	local n i pids
 	for n in $(jobs | sed -n 's/^\[\([0-9]*\)\].*/\1/p'); do
 		kill "%$n" 2>/dev/null || true
 	done
+	cd / || return 1
+	for i in $(seq 100); do
+		pids=$(left_behind)
+		[ -z "$pids" ] && return 0
+		sleep 0.1
+	done
+	echo "left running by the test:" >&2
+	ps -o pid=,args= -p "$pids" >&2
+	kill -9 ${pids//,/ } 2>/dev/null
+	return 1
+}
+
+# left_behind: the processes whose working directory is in the test's
+# (none where there is no /proc), as a comma list.
+left_behind() {
+	find /proc -mindepth 2 -maxdepth 2 -name cwd \( \
+	    -lname "$BATS_TEST_TMPDIR" -o -lname "$BATS_TEST_TMPDIR/*" \) \
+	    2>/dev/null | cut -d/ -f3 | paste -sd, -
 }
 
 # traced FILE SYSCALLS CMD...: runs CMD under strace, its calls of
@@ -55,10 +76,11 @@ fifo_setup() {
 	mkfifo "$fifo"
 }
 
-# wait_for N: waits up to 5 s until $out has N lines.
+# wait_for N: waits until $out has N lines, up to 30 s, for a loaded
+# machine running the sanitizers' build may be slow to get there.
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		[ "$(wc -l < "$out")" -ge "$1" ] && return 0
 		sleep 0.1
 	done
