@@ -121,11 +121,16 @@ attempt() {
 	pkill -9 -g "$pid" 2>/dev/null
 	# until the last of them is gone: a killed process that still holds
 	# the state directory's lock would refuse the rerun (more processes
-	# with skeyby's shards, slower to die under ASan)
-	for i in $(seq 100); do
-		pgrep -g "$pid" > /dev/null || break
+	# with skeyby's shards, slower to die under ASan, or in an fsync); a
+	# zombie holds no lock
+	for i in $(seq 1200); do
+		pgrep -r R,S,D,T -g "$pid" > /dev/null || break
 		sleep 0.05
 	done
+	if pgrep -r R,S,D,T -g "$pid" > /dev/null; then
+		echo "chaos $mode: a killed run's processes still live after 60 s"
+		exit 1
+	fi
 	return $rc
 }
 

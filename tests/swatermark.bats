@@ -317,10 +317,12 @@ EOF
 @test "live: --idle moves the watermark with the clock when input stops" {
 	fifo_setup
 	now=$(date +%s)
-	swatermark -d 1s --idle 200ms --time-out s < "$fifo" > "$out" 3>&- &
-	pid=$!
-	exec 4> "$fifo"
+	# the record waits in the FIFO before the tool starts, so that a
+	# slow test shell cannot let the idle time pass before it
+	exec 4<> "$fifo"
 	echo "{\"ts\":$((now - 100))}" >&4
+	swatermark -d 1s --idle 200ms --time-out s < "$fifo" > "$out" 3>&- 4>&- &
+	pid=$!
 	wait_for 3
 	exec 4>&-
 	wait "$pid"
