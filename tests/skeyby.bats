@@ -280,7 +280,7 @@ for i in range(200000):
 	pid=$!
 	exec 5> fifo
 	# both shards up; a loaded machine (or valgrind) may take a while
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		[ "$(pgrep -c -P "$pid")" -eq 2 ] && break
 		sleep 0.1
 	done
@@ -291,7 +291,7 @@ for i in range(200000):
 	kill -9 "$pid"
 	exec 5>&-
 	# they go at once, but a loaded machine may take a while to show it
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		alive=
 		for p in $kids; do
 			# gone once reaped (where init reaps), else a zombie
