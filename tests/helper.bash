@@ -76,13 +76,22 @@ fifo_setup() {
 	mkfifo "$fifo"
 }
 
-# wait_for N: waits until $out has N lines, up to 30 s, for a loaded
-# machine running the sanitizers' build may be slow to get there.
-wait_for() {
+# eventually CMD...: runs CMD until it succeeds, up to 30 s, for a
+# loaded machine running the sanitizers' build may be slow to get there.
+eventually() {
 	local i
 	for i in $(seq 300); do
-		[ "$(wc -l < "$out")" -ge "$1" ] && return 0
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# wait_for N: waits until $out has N lines.
+wait_for() {
+	eventually has_lines "$1"
+}
+
+has_lines() {
+	[ "$(wc -l < "$out" 2>/dev/null)" -ge "$1" ]
 }

@@ -305,11 +305,9 @@ EOF
 	printf '{"n":3}\n' >> live
 	wait_for 3
 	# the sink writes a line out before it commits the checkpoint
-	for i in $(seq 300); do
-		run scheckpoint -d state --status --json
-		[[ $output == *'"line":3'* ]] && break
-		sleep 0.1
-	done
+	eventually sh -c 'scheckpoint -d state --status --json |
+	    grep -q "\"line\":3"'
+	run scheckpoint -d state --status --json
 	[[ $output == *'"line":3'* ]]
 	kill %1
 	wait || true

@@ -256,11 +256,8 @@ for i in range(200000):
 	printf '%s\n' "$output"	# shown when it fails
 	[ "${lines[3]}" = "141 0 0" ]
 	# they go at once, but a loaded machine may take a while to show it
-	for i in $(seq 100); do
-		pgrep -f "$mark" > /dev/null || break
-		sleep 0.1
-	done
-	! pgrep -f "$mark" > /dev/null
+	gone() { ! pgrep -f "$mark" > /dev/null; }
+	eventually gone
 }
 
 @test "--hold: output that waits for its turn is bounded, with a clear message" {
@@ -442,10 +439,7 @@ print("{\"k\":1,\"END\":1}")' > f
 	skeyby -k k -n 1 -- grep --line-buffered END < in > got 3>&- &
 	exec 5> in
 	cat f >&5
-	for i in $(seq 300); do
-		grep -q END got && break
-		sleep 0.1
-	done
+	eventually grep -q END got
 	# while the input is still open
 	[ "$(cat got)" = '{"k":1,"END":1}' ]
 	exec 5>&-
