@@ -277,18 +277,16 @@ for i in range(200000):
 	pid=$!
 	exec 5> fifo
 	# both shards up; a loaded machine (or valgrind) may take a while
-	for i in $(seq 300); do
-		[ "$(pgrep -c -P "$pid")" -eq 2 ] && break
-		sleep 0.1
-	done
-	[ "$(pgrep -c -P "$pid")" -eq 2 ]
+	both_up() { [ "$(pgrep -c -P "$pid")" -eq 2 ]; }
+	eventually both_up
 	# these two, not any "sleep 300": another run of the suite (valgrind's,
 	# a helper's) may have its own shards up at this moment
 	kids=$(pgrep -P "$pid")
 	kill -9 "$pid"
 	exec 5>&-
 	# they go at once, but a loaded machine may take a while to show it
-	for i in $(seq 300); do
+	all_gone() {
+		local p state
 		alive=
 		for p in $kids; do
 			# gone once reaped (where init reaps), else a zombie
@@ -296,14 +294,15 @@ for i in range(200000):
 			    /proc/"$p"/status 2>/dev/null) || state=
 			[ -n "$state" ] && [ "$state" != Z ] && alive="$alive $p"
 		done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
-	for p in $alive; do
-		echo "left behind: $(ps -o pid=,ppid=,stat=,etimes=,args= -p "$p")" \
-		    "(skeyby was $pid)" >&2
-	done
-	[ -z "$alive" ]
+		[ -z "$alive" ]
+	}
+	eventually all_gone || {
+		for p in $alive; do
+			echo "left behind: $(ps -o pid=,ppid=,stat=,etimes=,args= \
+			    -p "$p") (skeyby was $pid)" >&2
+		done
+		false
+	}
 }
 
 @test "bad input: line numbers, --skip-bad, --dead-letter" {
