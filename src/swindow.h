@@ -22,16 +22,18 @@ enum kind { TUMBLE, HOP, SESSION, COUNT, CUMULATE };
 
 /*
  * One window of one key.  For count windows start is the window_index.
- * It lives in the pool.  It has one live timer in the heap, at due: the
- * entry whose generation is its slot's; setting the timer again or
- * freeing the window moves the generation on, so older entries go stale.
+ * It lives in its slot's place in the blocks (win_at).  It has one live
+ * timer in the heap, at due: the entry whose generation is its slot's;
+ * setting the timer again or freeing the window moves the generation
+ * on, so older entries go stale.
  */
 struct win {
 	int64_t start, end;
 	int64_t due;		/* when its live timer is */
 	int64_t count;		/* records in it (count windows fire on it) */
 	struct keystate *ks;	/* the key's entry, which lists the window
-				 * and holds the key's text for it */
+				 * and holds the key's text for it; NULL
+				 * while the slot is free */
 	int revision;		/* firings so far */
 	unsigned char pending;	/* changed since it last fired */
 	unsigned char early;	/* changed since the last early result */
@@ -42,11 +44,6 @@ struct win {
 	 * million: bytes, so that only win_agg reaches one.
 	 */
 	_Alignas(union agg_state) unsigned char agg[];
-};
-
-struct slot {
-	struct win *w;
-	uint64_t gen;		/* moves on at every timer set and free */
 };
 
 /* A window about to fire, with what it sorts by close at hand. */
@@ -136,7 +133,8 @@ struct swindow {
 	struct buf *keyprefix;	/* ,"name": per key and per aggregate */
 	struct buf *aggprefix;
 
-	struct slot *pool;
+	uint64_t *gens;		/* per slot: moves on at every timer set and
+				 * free, so older timers go stale */
 	uint32_t npool, poolcap, *freeslots, nfree;
 	char **chunks;		/* the windows themselves, CHUNK a block */
 	size_t winsize;
@@ -156,6 +154,23 @@ struct swindow {
 };
 
 extern struct swindow S;
+
+/* The window in slot s: its place in its block, whether live or free. */
+static inline struct win *
+win_at(uint32_t s)
+{
+	return (struct win *)(S.chunks[s / CHUNK] + (size_t)(s % CHUNK) *
+	    S.winsize);
+}
+
+/* The window in slot s, or NULL when the slot is free (no key entry). */
+static inline struct win *
+win_live(uint32_t s)
+{
+	struct win *w = win_at(s);
+
+	return w->ks ? w : NULL;
+}
 
 /* Window w's state of aggregate a (w const or not, as strchr takes). */
 static inline union agg_state *

@@ -14,7 +14,7 @@
 static void
 win_add(uint32_t s)
 {
-	struct win *w = S.pool[s].w;
+	struct win *w = win_at(s);
 	const struct agg_spec *a = S.aggs, *end = S.aggs + S.naggs;
 	const struct agg_in *in = S.ins;
 
@@ -34,7 +34,7 @@ win_add(uint32_t s)
 static void
 joined(uint32_t s)
 {
-	struct win *w = S.pool[s].w;
+	struct win *w = win_at(s);
 	int64_t due;
 
 	win_add(s);
@@ -73,7 +73,7 @@ join_fixed(int64_t start, int64_t end, const char *key, size_t klen)
 	while (shared && i > 0 && ks->starts[i - 1] == start)
 		i--;	/* ks_find may give the last of those */
 	for (j = i; j < ks->n && ks->starts[j] == start; j++)
-		if (!shared || S.pool[ks->slots[j]].w->end == end) {
+		if (!shared || win_at(ks->slots[j])->end == end) {
 			joined(ks->slots[j]);
 			return 1;
 		}
@@ -327,7 +327,7 @@ join_session(int64_t t, const char *key, size_t klen)
 		else
 			hi = mid;
 	}
-	for (lo = hi; lo > 0 && S.pool[ks->slots[lo - 1]].w->end >= t; lo--)
+	for (lo = hi; lo > 0 && win_at(ks->slots[lo - 1])->end >= t; lo--)
 		;
 	if (lo == hi) {
 		if (is_late(end))
@@ -340,13 +340,13 @@ join_session(int64_t t, const char *key, size_t klen)
 		return 1;
 	}
 	/* the first of the run takes in the record and the others */
-	k = S.pool[ks->slots[lo]].w;
+	k = win_at(ks->slots[lo]);
 	if (t < k->start)
 		k->start = ks->starts[lo] = t;
 	if (end > k->end)
 		k->end = end;
 	for (i = lo + 1; i < hi; i++) {
-		struct win *w = S.pool[ks->slots[i]].w;
+		struct win *w = win_at(ks->slots[i]);
 
 		if (w->end > k->end)
 			k->end = w->end;
@@ -380,7 +380,7 @@ join_count(const char *key, size_t klen)
 	}
 	s = ks->slots[0];
 	win_add(s);
-	if (S.pool[s].w->count == S.count_n) {
+	if (win_at(s)->count == S.count_n) {
 		batch_add(s);
 		fire_batch();
 		ks->n = 0;

@@ -134,8 +134,8 @@ cmp_fire(const void *a, const void *b)
 		return x->start < y->start ? -1 : 1;
 	if (x->keyhead != y->keyhead)
 		return x->keyhead < y->keyhead ? -1 : 1;
-	kx = S.pool[x->slot].w->ks;
-	ky = S.pool[y->slot].w->ks;
+	kx = win_at(x->slot)->ks;
+	ky = win_at(y->slot)->ks;
 	n = kx->klen < ky->klen ? kx->klen : ky->klen;
 	if ((c = memcmp(kx->key, ky->key, n)) != 0)
 		return c;
@@ -256,7 +256,7 @@ sort_batch(void)
 void
 batch_add(uint32_t s)
 {
-	const struct win *w = S.pool[s].w;
+	const struct win *w = win_at(s);
 	struct firing *f;
 	unsigned char head[KEYHEAD];
 
@@ -287,7 +287,7 @@ fire_batch(void)
 		return;
 	sort_batch();
 	for (i = 0; i < S.nbatch; i++) {
-		struct win *w = S.pool[S.batch[i].slot].w;
+		struct win *w = win_at(S.batch[i].slot);
 
 		w->revision++;
 		w->pending = w->early = 0;
@@ -307,7 +307,7 @@ advance(int64_t w)
 		return;
 	S.wm = w;
 	while (timer_take(w, &e)) {
-		struct win *win = S.pool[e.slot].w;
+		struct win *win = win_at(e.slot);
 
 		if (win->pending && w >= win->end)
 			batch_add(e.slot);
@@ -336,7 +336,7 @@ emit_early(void)
 	uint32_t s;
 
 	for (s = 0; s < S.npool; s++) {
-		struct win *w = S.pool[s].w;
+		struct win *w = win_live(s);
 
 		if (w && w->early && w->revision == 0)
 			batch_add(s);
@@ -344,7 +344,7 @@ emit_early(void)
 	if (S.nbatch)
 		sort_batch();
 	for (s = 0; s < S.nbatch; s++) {
-		struct win *w = S.pool[S.batch[s].slot].w;
+		struct win *w = win_at(S.batch[s].slot);
 
 		w->early = 0;
 		emit(w, w->revision + 1, 0);
@@ -368,7 +368,7 @@ fire_all(void)
 
 	if (S.kind != SESSION && S.kind != COUNT)
 		while (timer_take(INT64_MAX, &e)) {
-			if (!(w = S.pool[e.slot].w)->pending)
+			if (!(w = win_at(e.slot))->pending)
 				continue;
 			if (S.nbatch > 0 && S.batch[S.nbatch - 1].end != w->end)
 				fire_batch();
@@ -376,7 +376,7 @@ fire_all(void)
 		}
 	fire_batch();
 	for (s = 0; s < S.npool; s++)
-		if (S.pool[s].w && S.pool[s].w->pending)
+		if (win_live(s) && win_at(s)->pending)
 			batch_add(s);
 	fire_batch();
 }

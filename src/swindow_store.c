@@ -19,8 +19,8 @@ win_new(int64_t start, int64_t end, struct keystate *ks)
 	} else {
 		if (S.npool == S.poolcap) {
 			S.poolcap = S.poolcap ? S.poolcap * 2 : CHUNK;
-			S.pool = xreallocarray(S.pool, S.poolcap,
-			    sizeof(*S.pool));
+			S.gens = xreallocarray(S.gens, S.poolcap,
+			    sizeof(*S.gens));
 			S.freeslots = xreallocarray(S.freeslots, S.poolcap,
 			    sizeof(*S.freeslots));
 			S.chunks = xreallocarray(S.chunks, S.poolcap / CHUNK,
@@ -29,15 +29,14 @@ win_new(int64_t start, int64_t end, struct keystate *ks)
 		s = S.npool++;
 		if (s % CHUNK == 0)
 			S.chunks[s / CHUNK] = xmalloc(CHUNK * S.winsize);
-		S.pool[s].gen = 0;
+		S.gens[s] = 0;
 	}
-	w = (struct win *)(S.chunks[s / CHUNK] + (s % CHUNK) * S.winsize);
+	w = win_at(s);
 	memset(w, 0, S.winsize);
 	w->start = start;
 	w->end = end;
 	w->due = INT64_MAX;	/* no timer yet */
 	w->ks = ks;
-	S.pool[s].w = w;
 	return s;
 }
 
@@ -56,9 +55,11 @@ win_release(struct win *w)
 void
 win_free(uint32_t s)
 {
-	win_release(S.pool[s].w);
-	S.pool[s].w = NULL;
-	S.pool[s].gen++;
+	struct win *w = win_at(s);
+
+	win_release(w);
+	w->ks = NULL;		/* the slot is free */
+	S.gens[s]++;
 	S.freeslots[S.nfree++] = s;
 }
 
@@ -82,10 +83,10 @@ win_arm(uint32_t s, int64_t t)
 	struct timerq *q = &S.queue;
 	struct event *e;
 
-	S.pool[s].w->due = t;
-	S.pool[s].gen++;
+	win_at(s)->due = t;
+	S.gens[s]++;
 	if (q->head < q->n && t < q->v[q->n - 1].t) {
-		struct event late = { t, S.pool[s].gen, s };
+		struct event late = { t, S.gens[s], s };
 
 		heap_push(&S.timers, &late);
 		return;
@@ -103,7 +104,7 @@ win_arm(uint32_t s, int64_t t)
 	}
 	e = &q->v[q->n++];
 	e->t = t;
-	e->gen = S.pool[s].gen;
+	e->gen = S.gens[s];
 	e->slot = s;
 }
 
@@ -122,7 +123,7 @@ timer_top(int *inqueue)
 static inline int
 live(const struct event *e)
 {
-	return S.pool[e->slot].w && S.pool[e->slot].gen == e->gen;
+	return S.gens[e->slot] == e->gen;
 }
 
 /* Removes the first timer, which timer_top has just found. */
@@ -235,7 +236,7 @@ ks_add(struct keystate *ks, uint32_t s)
 		ks->slots = (uint32_t *)(v + cap);
 		ks->cap = cap;
 	}
-	ks->starts[ks->n] = S.pool[s].w->start;
+	ks->starts[ks->n] = win_at(s)->start;
 	ks->slots[ks->n++] = s;
 	if (ks->idle) {
 		ks->idle = 0;
@@ -288,7 +289,7 @@ sweep_idle(void)
 void
 win_remove(uint32_t s)
 {
-	struct win *w = S.pool[s].w;
+	struct win *w = win_at(s);
 	struct keystate *ks = w->ks;
 	size_t i;
 
@@ -324,7 +325,7 @@ ks_insert(struct keystate *ks, size_t i, uint32_t s)
 	memmove(ks->starts + i + 1, ks->starts + i, (ks->n - 1 - i) *
 	    sizeof(*ks->starts));
 	ks->slots[i] = s;
-	ks->starts[i] = S.pool[s].w->start;
+	ks->starts[i] = win_at(s)->start;
 }
 
 /* The first of ks's windows that starts at or after start. */
@@ -369,8 +370,8 @@ store_free(void)
 	uint32_t s;
 
 	for (s = 0; s < S.npool; s++)
-		if (S.pool[s].w)
-			win_release(S.pool[s].w);
+		if (win_live(s))
+			win_release(win_at(s));
 	/*
 	 * The key entries are left to the exit, still reachable from the
 	 * index: freed one by one in the index's order, the million of a
@@ -381,7 +382,7 @@ store_free(void)
 	for (s = 0; s < S.npool; s += CHUNK)
 		free(S.chunks[s / CHUNK]);
 	free(S.chunks);
-	free(S.pool);
+	free(S.gens);
 	free(S.freeslots);
 	heap_free(&S.timers);
 	free(S.queue.v);
@@ -415,7 +416,7 @@ store_snapshot(struct snap_w *sw)
 		snap_put(sw, b.p, b.len);
 	}
 	for (s = 0; s < S.npool; s++) {
-		const struct win *w = S.pool[s].w;
+		const struct win *w = win_live(s);
 
 		if (w == NULL)
 			continue;
@@ -476,7 +477,7 @@ store_restore(const char *line, size_t len, const char **why)
 		return -1;
 	ks = keystate(v[F_K].p, v[F_K].len, 1);
 	s = win_new(x[F_S], x[F_E], ks);
-	w = S.pool[s].w;
+	w = win_at(s);
 	if (S.kind == COUNT) {
 		if (ks->n != 0)
 			return -1;	/* one open count window per key */
