@@ -150,7 +150,7 @@ agg_holds(const struct agg_spec *a, const union agg_state *st)
 {
 	/* count, and sums that never outgrew 128 bits, hold no memory */
 	return !(a->func == AG_COUNT || ((a->func == AG_SUM ||
-	    a->func == AG_AVG) && st->sum.s.big == NULL));
+	    a->func == AG_AVG) && !st->sum.s.wide));
 }
 
 static inline void

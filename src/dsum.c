@@ -267,11 +267,13 @@ term_big(const struct num_dec *x, const char *s, size_t n,
 static void
 promote(struct dsum *d)
 {
-	__int128 m = d->m;
+	__int128 m;
 
-	if (d->big)
+	if (d->wide)
 		return;
+	m = d->m;
 	d->big = xcalloc(1, sizeof(*d->big));
+	d->wide = 1;
 	big_set_u128(d->big, m < 0 ? -(unsigned __int128)m :
 	    (unsigned __int128)m, m < 0);
 }
@@ -313,7 +315,7 @@ dsum_add_any(struct dsum *d, const struct num_dec *x, const char *s,
 	if (!x->wide && x->mant == 0)
 		return;
 	/* the common case: the scaled sum, and the term, fit 128 bits */
-	if (d->big == NULL && !x->wide && sx <= 38 &&
+	if (!d->wide && !x->wide && sx <= 38 &&
 	    (sx <= scale || mul_pow10(&m, sx - scale))) {
 		if (sx > scale)
 			scale = sx;
@@ -333,7 +335,7 @@ dsum_merge(struct dsum *dst, struct dsum *src)
 	int32_t k = dst->scale > src->scale ? dst->scale : src->scale;
 	__int128 m = dst->m, v = src->m;
 
-	if (dst->big == NULL && src->big == NULL &&
+	if (!dst->wide && !src->wide &&
 	    mul_pow10(&m, k - dst->scale) && mul_pow10(&v, k - src->scale) &&
 	    !__builtin_add_overflow(m, v, &m)) {
 		dst->m = m;
@@ -354,7 +356,7 @@ dsum_int(const struct dsum *d, int64_t *v)
 
 	if (d->scale != 0)
 		return 0;
-	if (d->big == NULL) {
+	if (!d->wide) {
 		if (d->m < INT64_MIN || d->m > INT64_MAX)
 			return 0;
 		*v = (int64_t)d->m;
@@ -374,9 +376,9 @@ dsum_int(const struct dsum *d, int64_t *v)
 static void
 numerator(const struct dsum *d, struct dsum_big *b)
 {
-	__int128 m = d->m;
+	if (!d->wide) {
+		__int128 m = d->m;
 
-	if (d->big == NULL) {
 		big_set_u128(b, m < 0 ? -(unsigned __int128)m :
 		    (unsigned __int128)m, m < 0);
 		return;
@@ -451,7 +453,7 @@ dsum_div(const struct dsum *d, int64_t n)
 	int32_t i;
 
 	/* exact over exact is one correct rounding, when both are doubles */
-	if (d->big == NULL && m > -((__int128)1 << 53) &&
+	if (!d->wide && m > -((__int128)1 << 53) &&
 	    m < (__int128)1 << 53) {
 		for (i = 0; i < d->scale && den < UINT64_C(1) << 53; i++)
 			den *= 10;
@@ -495,7 +497,7 @@ dsum_fmt_div(const struct dsum *d, int64_t n, char *dst)
 	uint64_t num;
 	size_t k;
 
-	if (d->big != NULL || m64 != m || m64 == 0 || d->scale > 19)
+	if (d->wide || m64 != m || m64 == 0 || d->scale > 19)
 		return 0;
 	num = m64 < 0 ? 0 - (uint64_t)m64 : (uint64_t)m64;
 	if (n == 1) {
@@ -558,8 +560,9 @@ dsum_load(struct dsum *d, const char *digits, size_t n, int64_t scale)
 void
 dsum_free(struct dsum *d)
 {
-	if (d->big)
+	if (d->wide) {
 		free(d->big->limb);
-	free(d->big);
+		free(d->big);
+	}
 	memset(d, 0, sizeof(*d));
 }

@@ -140,6 +140,39 @@ EOF
 EOF
 }
 
+@test "numbers: sums past 128 bits stay exact through session merges and a restore" {
+	# A sum past 128 bits holds a big integer where the 128-bit one was:
+	# key a's wide session takes in a narrow one, key b's narrow one a
+	# wide one, then the wide parts cancel; and a wide sum is saved and
+	# read back.
+	cd "$BATS_TEST_TMPDIR"
+	cat > part1 <<'IN'
+{"ts":0,"k":"a","v":1e40}
+{"ts":10,"k":"a","v":0.25}
+{"ts":0,"k":"b","v":0.25}
+{"ts":10,"k":"b","v":1e40}
+{"ts":20,"k":"c","v":1e40}
+IN
+	cat > part2 <<'IN'
+{"ts":5,"k":"a","v":-1e40}
+{"ts":5,"k":"b","v":-1e40}
+{"ts":21,"k":"c","v":"-10000000000000000000000000000000000000000.5"}
+IN
+	{ cat part1; echo "{\"\$checkpoint\":1,\"dir\":\"$PWD\"}"; cat part2; } |
+	    swindow --time-out s --time-unit s -k k --session 6s -a sum:v,avg:v |
+	    grep -v '^{"\$' > whole
+	cat > want <<'OUT'
+{"window_start":0,"window_end":16,"k":"a","sum_v":0.25,"avg_v":0.08333333333333333}
+{"window_start":0,"window_end":16,"k":"b","sum_v":0.25,"avg_v":0.08333333333333333}
+{"window_start":20,"window_end":27,"k":"c","sum_v":-0.5,"avg_v":-0.25}
+OUT
+	diff want whole
+	{ echo "{\"\$restore\":1,\"dir\":\"$PWD\"}"; cat part2; } |
+	    swindow --time-out s --time-unit s -k k --session 6s -a sum:v,avg:v |
+	    grep -v '^{"\$' > restored
+	diff want restored
+}
+
 @test "numbers: integers of every width are written whole, each side of a power of ten" {
 	# 0, then 9, 10, 99, 100, ... 10^18 - 1, 10^18, and the int64 ends:
 	# the writer counts digits from the bit length, which these bound
